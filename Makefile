@@ -1,0 +1,59 @@
+# Gregor: the two commands a new user runs are `make run` and `make test`.
+# make build  -> build/gregor (release with debug info)
+# make run    -> install deps, build, start a single-node broker on 127.0.0.1:9092 (data in ./data)
+# make test   -> install deps, build, run every test (unit, sanitizer, integration, fuzz smoke)
+
+JOBS ?= $(shell nproc)
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+CMAKE_FLAGS ?=
+
+.PHONY: deps test-deps build build-asan build-fuzz run test unit-test asan-test integration-test fuzz-test clean
+
+deps:
+	@scripts/setup.sh
+
+test-deps:
+	@scripts/setup.sh --test
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j $(JOBS)
+
+$(ASAN_BUILD)/build.ninja:
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DGREGOR_SANITIZE=ON $(CMAKE_FLAGS)
+
+build-asan: deps $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD) -j $(JOBS)
+
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGREGOR_FUZZ=ON $(CMAKE_FLAGS)
+
+build-fuzz: deps $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) -j $(JOBS) fuzz_targets
+
+run: build
+	mkdir -p data
+	$(BUILD)/gregor serve --config config/server.properties
+
+unit-test: build
+	ctest --test-dir $(BUILD) -L unit -j $(JOBS) --output-on-failure
+
+asan-test: build-asan
+	ctest --test-dir $(ASAN_BUILD) -L unit -j $(JOBS) --output-on-failure
+
+integration-test: build
+	GREGOR_BIN=$(CURDIR)/$(BUILD)/gregor /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+
+fuzz-test: build-fuzz
+	scripts/run-fuzzers.sh $(FUZZ_BUILD)
+
+test: test-deps
+	$(MAKE) unit-test
+	$(MAKE) asan-test
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what Gregor needs to build and test, when missing: Debian packages (apt) and the
+# Node.js test client (npm, into tests/node). Idempotent and quiet when everything is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_PKGS=(build-essential cmake ninja-build ccache pkg-config python3
+  libasio-dev libfmt-dev libspdlog-dev libcli11-dev zlib1g-dev libsnappy-dev liblz4-dev
+  libzstd-dev libssl-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  librdkafka-dev)
+TEST_PKGS=(kcat python3-confluent-kafka python3-kafka python3-pytest nodejs npm
+  python3-snappy python3-lz4 python3-zstandard
+  clang libclang-rt-14-dev iperf3 procps iproute2)
+
+want=("${BUILD_PKGS[@]}")
+if [ "${1:-}" = "--test" ]; then want+=("${TEST_PKGS[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "${1:-}" = "--test" ] && [ -f tests/node/package.json ] && [ ! -d tests/node/node_modules/kafkajs ]; then
+  echo "setup: installing kafkajs (npm)"
+  (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -1,0 +1,37 @@
+// Listener: accepts TCP connections on host:port for one shard and serves each with
+// serve_connection on that shard. Every shard binds the same address with SO_REUSEPORT, so the
+// kernel spreads connections over shards. bind() reports an unusable address as an error.
+// Thread-safety: owned by one shard.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+#include "net/connection.h"
+
+namespace gregor::net {
+
+class Listener {
+ public:
+  static Result<std::unique_ptr<Listener>> bind(asio::io_context& ctx, const std::string& host, uint16_t port,
+                                                std::string name);
+  // Accepts until close(); each connection is served by its own coroutine.
+  asio::awaitable<void> run(int32_t max_request_bytes, FrameHandler handler);
+  void close();
+  uint16_t port() const;
+  const std::string& name() const { return name_; }
+
+ private:
+  Listener(asio::ip::tcp::acceptor acceptor, std::string name)
+      : acceptor_(std::move(acceptor)), name_(std::move(name)) {}
+  asio::ip::tcp::acceptor acceptor_;
+  std::string name_;
+};
+
+}  // namespace gregor::net
