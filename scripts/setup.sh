@@ -29,7 +29,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ "${1:-}" = "--test" ] && [ -f tests/node/package.json ] && [ ! -d tests/node/node_modules/kafkajs ]; then
-  echo "setup: installing kafkajs (npm)"
+# npm ci when any dependency of tests/node is missing (not only kafkajs: the codec packages too).
+node_deps_present() {
+  (cd tests/node && node -e 'for (const d of Object.keys(require("./package.json").dependencies))
+    require.resolve(d + "/package.json")' 2>/dev/null)
+}
+if [ "${1:-}" = "--test" ] && [ -f tests/node/package.json ] && ! node_deps_present; then
+  echo "setup: installing kafkajs and its codecs (npm)"
   (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -45,6 +45,9 @@ class ShardSet {
 
   // Runs fn() on shard `target` and returns its result to the caller's shard.
   // REQUIRES: called from a coroutine running on a shard of this set; fn must not throw.
+  // REQUIRES: fn captures only trivially destructible values (references into the caller's
+  // frame, which stays alive while it waits, and scalars): g++ 12 may destroy a temporary
+  // lambda in a co_await expression twice, which is harmless only for such captures.
   template <class F>
   asio::awaitable<std::invoke_result_t<F>> invoke_on(size_t target, F fn) {
     using R = std::invoke_result_t<F>;

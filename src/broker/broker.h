@@ -1,0 +1,79 @@
+// Broker: the Kafka request path of a node. handle() decodes a request frame, dispatches it to
+// the handler for its API (one file per API in handlers/), and encodes the response. Handlers
+// route partition work to the owning shard (owner_of) by message passing and join the results.
+// Metadata changes go through the controller on shard 0; publish() then installs the new image
+// on every shard, which opens or removes the partitions it owns.
+// Thread-safety: handle() runs on the connection's shard; local() is that shard's state.
+#pragma once
+
+#include <asio/awaitable.hpp>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "broker/shard_state.h"
+#include "controller/controller.h"
+#include "net/connection.h"
+#include "net/shards.h"
+
+namespace gregor::broker {
+
+struct AdvertisedListener {
+  std::string name;
+  std::string host;
+  int32_t port = 0;
+};
+
+struct BrokerOptions {
+  int32_t node_id = -1;
+  std::vector<AdvertisedListener> advertised;  // broker listeners, as clients reach them
+  std::vector<std::string> controller_listeners;
+  std::vector<std::filesystem::path> log_dirs;
+};
+
+class Broker {
+ public:
+  Broker(net::ShardSet& shards, BrokerOptions options, controller::Controller& controller);
+  ~Broker();
+
+  // Loads every partition of the current image on its owner shard, recovering logs.
+  // REQUIRES: called once, from shard 0, before serving.
+  asio::awaitable<Status> start();
+  // Flushes and closes every partition and writes the log dir checkpoints.
+  asio::awaitable<void> stop();
+
+  asio::awaitable<net::HandlerResult> handle(SharedSlice frame, const net::ConnectionInfo& info);
+
+  // Installs the controller's current image on every shard (from any shard).
+  asio::awaitable<void> publish();
+
+  // Periodic work on every shard: retention, segment.ms rolls, flush policy.
+  void housekeeping(int64_t now_ms);
+
+  size_t owner_of(const std::string& topic, int32_t partition) const;
+  ShardState& local();
+  ShardState& state(size_t shard) { return *states_[shard]; }
+  net::ShardSet& shards() { return shards_; }
+  const BrokerOptions& options() const { return options_; }
+  controller::Controller& controller() { return controller_; }
+
+  // Wakes long-polling fetches registered on partition p (called on p's owner shard).
+  void notify_waiters(Partition& p);
+
+ private:
+  void install_image(ShardState& st, metadata::ImagePtr image);
+  std::filesystem::path dir_for(const std::string& topic, int32_t partition) const;
+
+  net::ShardSet& shards_;
+  BrokerOptions options_;
+  controller::Controller& controller_;
+  std::vector<std::unique_ptr<ShardState>> states_;
+  std::map<std::string, int64_t> recovery_points_;   // "topic-partition" -> offset, read at start
+  std::map<std::string, int64_t> log_start_offsets_;
+  std::map<std::string, std::filesystem::path> existing_dirs_;
+};
+
+}  // namespace gregor::broker

@@ -1,0 +1,82 @@
+#include "broker/dispatch.h"
+
+#include <array>
+
+#include "broker/broker.h"
+#include "broker/handlers/handlers.h"
+#include "protocol/generated/messages.h"
+
+namespace gregor::broker {
+
+namespace {
+
+template <class Req>
+constexpr ServedApi api(HandlerFn fn, int16_t advertised_min = Req::kMinVersion) {
+  return ServedApi{Req::kApiKey, Req::kMinVersion, Req::kMaxVersion, advertised_min, fn};
+}
+
+const std::array kServed = {
+    api<proto::ProduceRequest>(handlers::produce, 0),
+    api<proto::FetchRequest>(handlers::fetch),
+    api<proto::ListOffsetsRequest>(handlers::list_offsets),
+    api<proto::MetadataRequest>(handlers::metadata),
+    api<proto::ApiVersionsRequest>(handlers::api_versions),
+    api<proto::CreateTopicsRequest>(handlers::create_topics),
+    api<proto::DeleteTopicsRequest>(handlers::delete_topics),
+    api<proto::InitProducerIdRequest>(handlers::init_producer_id),
+    api<proto::DescribeConfigsRequest>(handlers::describe_configs),
+    api<proto::AlterConfigsRequest>(handlers::alter_configs),
+    api<proto::CreatePartitionsRequest>(handlers::create_partitions),
+    api<proto::IncrementalAlterConfigsRequest>(handlers::incremental_alter_configs),
+    api<proto::DescribeClusterRequest>(handlers::describe_cluster),
+};
+
+}  // namespace
+
+std::span<const ServedApi> served_apis() { return kServed; }
+
+const ServedApi* find_served(int16_t key) {
+  for (const auto& a : kServed)
+    if (a.key == key) return &a;
+  return nullptr;
+}
+
+asio::awaitable<net::HandlerResult> dispatch(Broker& broker, SharedSlice frame, const net::ConnectionInfo& info) {
+  proto::Reader reader(std::move(frame));
+  proto::RequestHeader header;
+  if (!proto::decode_request_header(reader, header)) {
+    GLOG_WARN("closing connection from {}: cannot decode request header (api key {}, version {}): {}", info.peer,
+              header.api_key, header.api_version, reader.error());
+    co_return close_connection();
+  }
+  RequestContext ctx{broker, info, header, reader};
+  const ServedApi* served = find_served(header.api_key);
+  if (!served) {
+    GLOG_WARN("closing connection from {}: unsupported API key {}", info.peer, header.api_key);
+    co_return close_connection();
+  }
+  if (header.api_version < served->min_version || header.api_version > served->max_version) {
+    if (header.api_key == proto::ApiVersionsRequest::kApiKey) {
+      // Kafka answers with UNSUPPORTED_VERSION and the version-0 body listing what it serves.
+      proto::ApiVersionsResponse resp;
+      resp.error_code = 35;
+      for (const auto& a : served_apis()) {
+        proto::ApiVersionsResponse::ApiVersion v;
+        v.api_key = a.key;
+        v.min_version = a.advertised_min;
+        v.max_version = a.max_version;
+        resp.api_keys.push_back(v);
+      }
+      proto::Writer w;
+      proto::encode_response_header(w, header.correlation_id, 0);
+      resp.encode(w, 0);
+      co_return net::HandlerResult{net::HandlerResult::Kind::kRespond, w.finish()};
+    }
+    GLOG_WARN("closing connection from {}: unsupported version {} of API key {} (serving {}..{})", info.peer,
+              header.api_version, header.api_key, served->min_version, served->max_version);
+    co_return close_connection();
+  }
+  co_return co_await served->handler(ctx);
+}
+
+}  // namespace gregor::broker

@@ -1,0 +1,276 @@
+// Fetch (1): reads whole batches from partition logs on their owner shards and returns them as
+// file slices (sent with sendfile). Honours max.partition.fetch.bytes (per partition),
+// fetch.max.bytes (per response; the first batch is always returned whole so consumers make
+// progress), and long polling: when fewer than fetch.min.bytes are ready the request waits up
+// to fetch.max.wait.ms, woken by appends (no busy waiting). Incremental fetch sessions per
+// KIP-227 (broker/fetch_session.h).
+#include <asio/steady_timer.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/this_coro.hpp>
+
+#include <algorithm>
+#include <map>
+
+#include "base/clock.h"
+#include "broker/broker.h"
+#include "broker/handlers/handlers.h"
+#include "protocol/generated/messages.h"
+
+namespace gregor::broker::handlers {
+
+namespace {
+
+constexpr int16_t kOffsetOutOfRange = 1, kUnknownTopic = 3, kFetchSessionIdNotFound = 70,
+                  kInvalidFetchSessionEpoch = 71, kFencedLeaderEpoch = 74, kUnknownLeaderEpoch = 75,
+                  kUnknownTopicId = 100;
+
+struct Wanted {
+  std::string topic;
+  proto::Uuid topic_id;
+  int32_t partition;
+  int64_t fetch_offset;
+  int32_t max_bytes;
+  int32_t current_leader_epoch;
+};
+
+struct ReadOutcome {
+  int16_t error = 0;
+  int64_t high_watermark = -1;
+  int64_t log_start_offset = -1;
+  io::FileSlice slice;
+};
+
+class TimerWaiter final : public FetchWaiter {
+ public:
+  explicit TimerWaiter(asio::any_io_executor ex) : timer(ex) {}
+  void wake() override {
+    woken = true;
+    timer.cancel();
+  }
+  asio::steady_timer timer;
+  bool woken = false;
+};
+
+}  // namespace
+
+asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
+  auto req = decode_body<proto::FetchRequest>(ctx);
+  if (!req) co_return close_connection();
+  Broker& broker = ctx.broker;
+  ShardState& local = broker.local();
+  const int16_t version = ctx.version();
+  proto::FetchResponse resp;
+
+  // Resolve the requested partitions (topic ids from v13).
+  std::vector<Wanted> requested;
+  std::vector<std::pair<std::string, int32_t>> forgotten;
+  std::map<std::pair<std::string, int32_t>, int16_t> resolve_errors;
+  for (const auto& t : req->topics) {
+    std::string name = t.topic;
+    if (version >= 13) {
+      const auto* info = local.image->find_topic(t.topic_id);
+      name = info ? info->name : std::string();
+    }
+    for (const auto& p : t.partitions)
+      requested.push_back(Wanted{name, t.topic_id, p.partition, p.fetch_offset, p.partition_max_bytes,
+                                 p.current_leader_epoch});
+  }
+  for (const auto& f : req->forgotten_topics_data) {
+    std::string name = f.topic;
+    if (version >= 13) {
+      const auto* info = local.image->find_topic(f.topic_id);
+      if (!info) continue;
+      name = info->name;
+    }
+    for (int32_t p : f.partitions) forgotten.emplace_back(name, p);
+  }
+
+  // Session handling (KIP-227).
+  FetchSession* session = nullptr;
+  bool incremental = false;
+  if (version >= 7) {
+    int32_t sid = req->session_id, epoch = req->session_epoch;
+    if (epoch == -1) {
+      if (sid != 0) local.sessions.remove(sid);
+    } else if (epoch == 0) {
+      if (sid != 0) local.sessions.remove(sid);
+      session = &local.sessions.create();
+    } else {
+      session = local.sessions.find(sid);
+      if (!session) {
+        resp.error_code = kFetchSessionIdNotFound;
+        co_return respond(ctx, resp);
+      }
+      if (session->epoch != epoch) {
+        resp.error_code = kInvalidFetchSessionEpoch;
+        co_return respond(ctx, resp);
+      }
+      incremental = true;
+    }
+  }
+  if (session) {
+    if (!incremental) session->partitions.clear();
+    for (const auto& w : requested) {
+      auto& sp = session->partitions[{w.topic, w.partition}];
+      sp.fetch_offset = w.fetch_offset;
+      sp.max_bytes = w.max_bytes;
+    }
+    for (const auto& f : forgotten) session->partitions.erase(f);
+    if (incremental) {
+      // Fetch every partition of the session, with the offsets it remembers.
+      std::map<std::pair<std::string, int32_t>, Wanted> by_key;
+      for (const auto& w : requested) by_key[{w.topic, w.partition}] = w;
+      requested.clear();
+      for (const auto& [key, sp] : session->partitions) {
+        Wanted w{key.first, {}, key.second, sp.fetch_offset, sp.max_bytes, -1};
+        if (auto it = by_key.find(key); it != by_key.end()) w.current_leader_epoch = it->second.current_leader_epoch;
+        if (const auto* info = local.image->find_topic(key.first)) w.topic_id = info->id;
+        requested.push_back(w);
+      }
+    }
+    session->epoch = session->epoch == INT32_MAX ? 1 : session->epoch + 1;
+    resp.session_id = session->id;
+  }
+
+  const int32_t max_bytes = req->max_bytes;
+  const int64_t deadline = mono_ms() + std::max<int32_t>(0, req->max_wait_ms);
+  std::shared_ptr<TimerWaiter> waiter;
+  std::vector<ReadOutcome> outcomes(requested.size());
+
+  for (;;) {
+    // Read every partition on its owner shard, in request order, within the byte budgets.
+    int64_t budget = max_bytes;
+    bool first = true;
+    size_t total = 0;
+    bool any_error = false;
+    std::map<size_t, std::vector<size_t>> by_shard;
+    for (size_t i = 0; i < requested.size(); ++i) {
+      const auto& w = requested[i];
+      if (w.topic.empty()) {
+        outcomes[i] = ReadOutcome{version >= 13 ? kUnknownTopicId : kUnknownTopic};
+        any_error = true;
+        continue;
+      }
+      by_shard[broker.owner_of(w.topic, w.partition)].push_back(i);
+    }
+    // Partitions are read shard by shard; the byte budget is applied in request order after.
+    for (auto& [shard, idxs] : by_shard) {
+      std::vector<std::pair<size_t, Wanted>> items;
+      for (size_t i : idxs) items.emplace_back(i, requested[i]);
+      auto waiter_ref = waiter;
+      size_t my_shard = local.shard;
+      auto got = co_await broker.shards().invoke_on(shard, [&broker, sh = shard, &items, &waiter_ref, my_shard] {
+        std::vector<std::pair<size_t, ReadOutcome>> out;
+        auto& st = broker.state(sh);
+        for (const auto& [i, w] : items) {
+          ReadOutcome o;
+          Partition* p = st.find(w.topic, w.partition);
+          if (!p) {
+            o.error = kUnknownTopic;
+          } else if (w.current_leader_epoch >= 0 && w.current_leader_epoch < p->leader_epoch) {
+            o.error = kFencedLeaderEpoch;
+          } else if (w.current_leader_epoch > p->leader_epoch) {
+            o.error = kUnknownLeaderEpoch;
+          } else {
+            o.high_watermark = p->high_watermark();
+            o.log_start_offset = p->log->log_start_offset();
+            if (w.fetch_offset < o.log_start_offset || w.fetch_offset > o.high_watermark) {
+              o.error = kOffsetOutOfRange;
+            } else if (w.fetch_offset < o.high_watermark) {
+              auto slice = p->log->read(w.fetch_offset, std::max(w.max_bytes, 1), o.high_watermark, true);
+              if (!slice.ok()) o.error = slice.error().code;
+              else o.slice = *slice;
+            }
+            if (waiter_ref && o.error == 0 && o.slice.size == 0)
+              p->waiters.push_back(WaiterRef{my_shard, waiter_ref});
+          }
+          out.emplace_back(i, o);
+        }
+        return out;
+      });
+      for (auto& [i, o] : got) outcomes[i] = o;
+    }
+    // Apply fetch.max.bytes in request order: the first non-empty partition is returned whole.
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      auto& o = outcomes[i];
+      if (o.error != 0) any_error = true;
+      if (o.slice.size == 0) continue;
+      if (!first && int64_t(o.slice.size) > budget) {
+        o.slice = io::FileSlice{};
+        continue;
+      }
+      first = false;
+      budget -= o.slice.size;
+      total += o.slice.size;
+    }
+    if (total >= size_t(std::max<int32_t>(req->min_bytes, 1)) || any_error || mono_ms() >= deadline ||
+        requested.empty())
+      break;
+    if (total > 0 && waiter) break;  // woken with some data
+    if (!waiter) {
+      // Register for wakeups and read again (data may have arrived meanwhile).
+      waiter = std::make_shared<TimerWaiter>(co_await asio::this_coro::executor);
+      continue;
+    }
+    if (!waiter->woken) {
+      waiter->timer.expires_after(std::chrono::milliseconds(std::max<int64_t>(1, deadline - mono_ms())));
+      std::error_code ec;
+      co_await waiter->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (mono_ms() >= deadline && !waiter->woken) {
+      // Timed out: one last read happens only if woken; answer with what we have.
+      break;
+    }
+    waiter = std::make_shared<TimerWaiter>(co_await asio::this_coro::executor);
+  }
+
+  // Build the response (incremental sessions report only partitions with news).
+  std::map<std::string, size_t> topic_pos;
+  for (size_t i = 0; i < requested.size(); ++i) {
+    const auto& w = requested[i];
+    auto& o = outcomes[i];
+    if (incremental && session) {
+      auto it = session->partitions.find({w.topic, w.partition});
+      if (it != session->partitions.end()) {
+        auto& sp = it->second;
+        bool news = o.error != 0 || o.slice.size > 0 || !sp.reported || sp.last_high_watermark != o.high_watermark ||
+                    sp.last_log_start != o.log_start_offset;
+        sp.reported = true;
+        sp.last_high_watermark = o.high_watermark;
+        sp.last_stable_offset = o.high_watermark;
+        sp.last_log_start = o.log_start_offset;
+        if (!news) continue;
+      }
+    } else if (session) {
+      auto it = session->partitions.find({w.topic, w.partition});
+      if (it != session->partitions.end()) {
+        it->second.reported = true;
+        it->second.last_high_watermark = o.high_watermark;
+        it->second.last_log_start = o.log_start_offset;
+      }
+    }
+    std::string key = version >= 13 ? w.topic_id.to_string() : w.topic;
+    auto pos = topic_pos.find(key);
+    if (pos == topic_pos.end() || pos->second != resp.responses.size() - 1) {
+      proto::FetchResponse::FetchableTopicResponse tr;
+      tr.topic = w.topic;
+      tr.topic_id = w.topic_id;
+      resp.responses.push_back(std::move(tr));
+      topic_pos[key] = resp.responses.size() - 1;
+    }
+    proto::FetchResponse::PartitionData pd;
+    pd.partition_index = w.partition;
+    pd.error_code = o.error;
+    pd.high_watermark = o.high_watermark;
+    pd.last_stable_offset = o.high_watermark;
+    pd.log_start_offset = o.log_start_offset;
+    if (req->isolation_level == 1) pd.aborted_transactions = std::vector<proto::FetchResponse::AbortedTransaction>{};
+    else pd.aborted_transactions = std::nullopt;
+    if (o.slice.size > 0) pd.records.append(o.slice);
+    resp.responses.back().partitions.push_back(std::move(pd));
+  }
+  co_return respond(ctx, resp);
+}
+
+}  // namespace gregor::broker::handlers

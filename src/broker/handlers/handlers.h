@@ -1,0 +1,25 @@
+// One handler per Kafka API; each decodes its request, does the work (routing partition work to
+// owner shards), maps errors to Kafka codes per partition/resource, and encodes the response.
+#pragma once
+
+#include <asio/awaitable.hpp>
+
+#include "broker/request_context.h"
+
+namespace gregor::broker::handlers {
+
+asio::awaitable<net::HandlerResult> api_versions(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> metadata(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> produce(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> list_offsets(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> create_topics(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> delete_topics(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> create_partitions(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> describe_configs(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> alter_configs(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> incremental_alter_configs(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> describe_cluster(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> init_producer_id(RequestContext& ctx);
+
+}  // namespace gregor::broker::handlers

@@ -1,0 +1,77 @@
+// ListOffsets (2): earliest (-2), latest (-1), max timestamp (-3), earliest local (-4) and
+// by-timestamp lookups, answered by the partition's owner shard.
+#include "broker/broker.h"
+#include "broker/handlers/handlers.h"
+#include "protocol/generated/messages.h"
+
+namespace gregor::broker::handlers {
+
+namespace {
+constexpr int16_t kUnknownTopic = 3, kFencedLeaderEpoch = 74, kUnknownLeaderEpoch = 75;
+constexpr int64_t kLatest = -1, kEarliest = -2, kMaxTimestamp = -3, kEarliestLocal = -4, kLatestTiered = -5;
+
+struct Answer {
+  int16_t error = 0;
+  int64_t timestamp = -1;
+  int64_t offset = -1;
+  int32_t leader_epoch = -1;
+};
+}  // namespace
+
+asio::awaitable<net::HandlerResult> list_offsets(RequestContext& ctx) {
+  auto req = decode_body<proto::ListOffsetsRequest>(ctx);
+  if (!req) co_return close_connection();
+  Broker& broker = ctx.broker;
+  proto::ListOffsetsResponse resp;
+  for (const auto& t : req->topics) {
+    proto::ListOffsetsResponse::ListOffsetsTopicResponse tr;
+    tr.name = t.name;
+    for (const auto& p : t.partitions) {
+      size_t shard = broker.owner_of(t.name, p.partition_index);
+      auto a = co_await broker.shards().invoke_on(shard, [&broker, shard, &t, &p] {
+        Answer a;
+        Partition* part = broker.state(shard).find(t.name, p.partition_index);
+        if (!part) return Answer{kUnknownTopic};
+        if (p.current_leader_epoch >= 0 && p.current_leader_epoch < part->leader_epoch) return Answer{kFencedLeaderEpoch};
+        if (p.current_leader_epoch > part->leader_epoch) return Answer{kUnknownLeaderEpoch};
+        a.leader_epoch = part->leader_epoch;
+        switch (p.timestamp) {
+          case kLatest:
+          case kLatestTiered:
+            a.offset = part->high_watermark();
+            break;
+          case kEarliest:
+          case kEarliestLocal:
+            a.offset = part->log->log_start_offset();
+            break;
+          case kMaxTimestamp: {
+            auto [ts, off] = part->log->max_timestamp_and_offset();
+            a.timestamp = ts;
+            a.offset = off;
+            break;
+          }
+          default: {
+            auto found = part->log->offset_for_timestamp(p.timestamp);
+            if (!found.ok()) return Answer{found.error().code};
+            if (found->has_value() && (*found)->first < part->high_watermark()) {
+              a.offset = (*found)->first;
+              a.timestamp = (*found)->second;
+            }
+          }
+        }
+        return a;
+      });
+      proto::ListOffsetsResponse::ListOffsetsPartitionResponse pr;
+      pr.partition_index = p.partition_index;
+      pr.error_code = a.error;
+      pr.timestamp = a.timestamp;
+      pr.offset = a.offset;
+      pr.leader_epoch = a.leader_epoch;
+      tr.partitions.push_back(pr);
+    }
+    resp.topics.push_back(std::move(tr));
+  }
+  co_return respond(ctx, resp);
+}
+
+}  // namespace gregor::broker::handlers

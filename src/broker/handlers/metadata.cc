@@ -1,0 +1,106 @@
+// Metadata (3): brokers, cluster id, controller, and topics with their partitions (leader,
+// replicas, ISR, leader epoch). Auto-creates requested topics when the request allows it and
+// auto.create.topics.enable is true, as Kafka does.
+#include "broker/broker.h"
+#include "broker/handlers/handlers.h"
+#include "controller/controller.h"
+#include "protocol/generated/messages.h"
+#include "storage/partition_dir.h"
+
+namespace gregor::broker::handlers {
+
+namespace {
+
+constexpr int16_t kUnknownTopic = 3, kInvalidTopic = 17, kUnknownTopicId = 100;
+
+proto::MetadataResponse::MetadataResponseTopic describe_topic(const metadata::TopicInfo& t) {
+  proto::MetadataResponse::MetadataResponseTopic out;
+  out.name = t.name;
+  out.topic_id = t.id;
+  out.is_internal = t.internal;
+  for (size_t p = 0; p < t.partitions.size(); ++p) {
+    const auto& info = t.partitions[p];
+    proto::MetadataResponse::MetadataResponsePartition mp;
+    mp.partition_index = int32_t(p);
+    mp.leader_id = info.leader;
+    mp.leader_epoch = info.leader_epoch;
+    mp.replica_nodes = info.replicas;
+    mp.isr_nodes = info.isr;
+    mp.error_code = info.leader < 0 ? 5 : 0;  // LEADER_NOT_AVAILABLE
+    out.partitions.push_back(std::move(mp));
+  }
+  return out;
+}
+
+}  // namespace
+
+asio::awaitable<net::HandlerResult> metadata(RequestContext& ctx) {
+  auto req = decode_body<proto::MetadataRequest>(ctx);
+  if (!req) co_return close_connection();
+  Broker& broker = ctx.broker;
+  auto& st = broker.local();
+
+  // Auto-create unknown topics named in the request.
+  bool allow_auto = ctx.version() < 4 || req->allow_auto_topic_creation;
+  if (allow_auto && st.config.get_bool("auto.create.topics.enable") && req->topics) {
+    std::vector<controller::CreateTopicSpec> specs;
+    for (const auto& t : *req->topics) {
+      if (!t.name || st.image->find_topic(*t.name)) continue;
+      if (!storage::validate_topic_name(*t.name).ok()) continue;
+      controller::CreateTopicSpec spec;
+      spec.name = *t.name;
+      specs.push_back(spec);
+    }
+    if (!specs.empty()) {
+      co_await broker.shards().invoke_on(0, [&broker, &specs] {
+        auto results = broker.controller().create_topics(specs, false);
+        for (size_t i = 0; i < results.size(); ++i)
+          if (results[i].error == 0) GLOG_INFO("auto-created topic {} with {} partition(s)", specs[i].name, results[i].num_partitions);
+        return true;
+      });
+      co_await broker.publish();
+    }
+  }
+  const auto& image = *broker.local().image;
+
+  proto::MetadataResponse resp;
+  resp.cluster_id = image.cluster_id;
+  resp.controller_id = image.controller_id;
+  // Brokers as reachable through the listener this client connected to.
+  for (const auto& [id, b] : image.brokers) {
+    proto::MetadataResponse::MetadataResponseBroker mb;
+    mb.node_id = id;
+    mb.host = b.host;
+    mb.port = b.port;
+    for (const auto& adv : broker.options().advertised)
+      if (adv.name == ctx.conn.listener_name && id == broker.options().node_id) {
+        mb.host = adv.host;
+        mb.port = adv.port;
+      }
+    mb.rack = b.rack;
+    resp.brokers.push_back(std::move(mb));
+  }
+  bool all = !req->topics || (ctx.version() == 0 && req->topics->empty());
+  if (all) {
+    for (const auto& [name, t] : image.topics) resp.topics.push_back(describe_topic(t));
+  } else {
+    for (const auto& rt : *req->topics) {
+      const metadata::TopicInfo* t = nullptr;
+      if (rt.name) t = image.find_topic(*rt.name);
+      else if (!rt.topic_id.is_zero()) t = image.find_topic(rt.topic_id);
+      if (t) {
+        resp.topics.push_back(describe_topic(*t));
+        continue;
+      }
+      proto::MetadataResponse::MetadataResponseTopic missing;
+      missing.name = rt.name;
+      missing.topic_id = rt.topic_id;
+      if (!rt.name) missing.error_code = kUnknownTopicId;
+      else missing.error_code = storage::validate_topic_name(*rt.name).ok() ? kUnknownTopic : kInvalidTopic;
+      resp.topics.push_back(std::move(missing));
+    }
+  }
+  co_return respond(ctx, resp);
+}
+
+}  // namespace gregor::broker::handlers

@@ -1,0 +1,40 @@
+#include "cli/command_support.h"
+
+#include <iostream>
+#include <sstream>
+
+namespace gregor::cli {
+
+void print_error(std::ostream& err, std::string_view message) {
+  std::ostringstream line;  // One write, so concurrent lines do not interleave mid-line.
+  line << "gregor: " << message << '\n';
+  err << line.str() << std::flush;
+}
+
+void print_error(std::string_view message) { print_error(std::cerr, message); }
+
+Result<KeyValue> parse_key_value(std::string_view text) {
+  const size_t eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    return make_error(0, "expected key=value, got '" + std::string(text) + "'");
+  }
+  return KeyValue{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
+}
+
+std::string check_key_value(const std::string& text) {
+  auto kv = parse_key_value(text);
+  return kv ? std::string() : kv.error().message;
+}
+
+Result<std::vector<KeyValue>> parse_key_values(const std::vector<std::string>& texts) {
+  std::vector<KeyValue> out;
+  out.reserve(texts.size());
+  for (const auto& t : texts) {
+    auto kv = parse_key_value(t);
+    if (!kv) return kv.error();
+    out.push_back(std::move(kv.value()));
+  }
+  return out;
+}
+
+}  // namespace gregor::cli

@@ -1,0 +1,34 @@
+// Small helpers shared by the client-side subcommands: error reporting in the one format every
+// command uses ("gregor: <message>" on stderr), k=v flag parsing, and the exit codes.
+// Thread-safety: free functions; print_error may be called from any thread (one write per line).
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+
+namespace gregor::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // Kafka error, I/O error, incomplete run.
+
+using KeyValue = std::pair<std::string, std::string>;
+
+// Writes "gregor: <message>\n" to err (std::cerr by default).
+void print_error(std::string_view message);
+void print_error(std::ostream& err, std::string_view message);
+
+// Parses "key=value". The key must be non-empty; the value may be empty or contain '='.
+Result<KeyValue> parse_key_value(std::string_view text);
+
+// A CLI11 check function: "" if text is key=value, else the reason it is not.
+std::string check_key_value(const std::string& text);
+
+// Parses every entry of a repeated k=v flag; the first malformed entry is the error.
+Result<std::vector<KeyValue>> parse_key_values(const std::vector<std::string>& texts);
+
+}  // namespace gregor::cli

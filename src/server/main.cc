@@ -1,0 +1,22 @@
+// The gregor binary: `gregor serve` runs a node; every other subcommand is a client-side tool
+// registered by cli/.
+#include <CLI/CLI.hpp>
+
+#include "server/serve.h"
+
+#if __has_include("cli/cli.h")
+#include "cli/cli.h"
+#define GREGOR_HAVE_CLI 1
+#endif
+
+int main(int argc, char** argv) {
+  CLI::App app{"Gregor: a Kafka-compatible streaming platform"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("gregor 0.1.0"));
+  gregor::server::register_serve_command(app);
+#ifdef GREGOR_HAVE_CLI
+  gregor::cli::register_commands(app);
+#endif
+  CLI11_PARSE(app, argc, argv);
+  return gregor::server::exit_code();
+}

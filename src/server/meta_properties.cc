@@ -1,0 +1,56 @@
+#include "server/meta_properties.h"
+
+#include <fmt/format.h>
+
+#include <random>
+
+#include "base/log.h"
+#include "io/file.h"
+#include "protocol/uuid.h"
+#include "server/properties.h"
+
+namespace gregor::server {
+
+namespace {
+std::string random_uuid_text() {
+  std::random_device rd;
+  std::mt19937_64 rng(rd());
+  proto::Uuid id;
+  for (auto& b : id.bytes) b = uint8_t(rng());
+  return id.to_string();
+}
+}  // namespace
+
+Result<std::string> ensure_meta_properties(const std::vector<std::filesystem::path>& dirs, int32_t node_id) {
+  std::string cluster_id;
+  std::vector<std::filesystem::path> unformatted;
+  for (const auto& dir : dirs) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return make_error(-1, fmt::format("cannot create log dir {}: {}", dir.string(), ec.message()));
+    auto path = dir / "meta.properties";
+    if (!std::filesystem::exists(path)) {
+      unformatted.push_back(dir);
+      continue;
+    }
+    auto props = read_properties_file(path);
+    if (!props.ok()) return props.error();
+    auto node = props->count("node.id") ? props->at("node.id") : "";
+    if (node != std::to_string(node_id))
+      return make_error(-1, fmt::format("{} belongs to node.id {}, but this node is node.id {}", path.string(), node, node_id));
+    auto cid = props->count("cluster.id") ? props->at("cluster.id") : "";
+    if (!cluster_id.empty() && cid != cluster_id)
+      return make_error(-1, fmt::format("{} has cluster.id {}, another log dir has {}", path.string(), cid, cluster_id));
+    cluster_id = cid;
+  }
+  if (cluster_id.empty()) cluster_id = random_uuid_text();
+  for (const auto& dir : unformatted) {
+    auto text = fmt::format("#\n#Written by gregor on first start\nnode.id={}\ndirectory.id={}\nversion=1\ncluster.id={}\n",
+                            node_id, random_uuid_text(), cluster_id);
+    if (auto s = io::write_file_atomic(dir / "meta.properties", text); !s.ok()) return s.error();
+    GLOG_INFO("initialised log dir {} (cluster.id {})", dir.string(), cluster_id);
+  }
+  return cluster_id;
+}
+
+}  // namespace gregor::server

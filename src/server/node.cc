@@ -1,0 +1,182 @@
+#include "server/node.h"
+
+#include <unistd.h>
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/redirect_error.hpp>
+
+#include <atomic>
+#include <csignal>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "broker/broker.h"
+#include "controller/controller.h"
+#include "net/listener.h"
+#include "net/shards.h"
+#include "server/meta_properties.h"
+
+namespace gregor::server {
+
+namespace {
+
+void log_exception(std::exception_ptr e, const char* what) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    GLOG_ERROR("{} failed: {}", what, ex.what());
+  }
+}
+
+// Retention, rolls and flush policy on one shard, once a second.
+asio::awaitable<void> housekeeping_loop(broker::Broker& broker, std::atomic<bool>& stopping) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  int64_t last_retention = 0;
+  while (!stopping.load()) {
+    timer.expires_after(std::chrono::seconds(1));
+    std::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (stopping.load()) break;
+    int64_t check = broker.local().config.get_long("log.retention.check.interval.ms");
+    int64_t now = mono_ms();
+    if (now - last_retention >= check) {
+      last_retention = now;
+      broker.housekeeping(wall_ms());
+    } else {
+      // Rolls and flushes still run every second.
+      for (auto& [key, p] : broker.local().partitions) {
+        (void)p->log->roll_if_due(wall_ms());
+        (void)p->log->flush_if_due(wall_ms());
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_t shard_count) {
+  auto cluster_id = ensure_meta_properties(node.log_dirs, node.node_id);
+  if (!cluster_id.ok()) {
+    GLOG_ERROR("{}", cluster_id.error().message);
+    return 1;
+  }
+  net::ShardSet shards(shard_count);
+
+  controller::Controller::Options copts;
+  copts.node_id = node.node_id;
+  copts.cluster_id = *cluster_id;
+  copts.metadata_dir = node.metadata_dir;
+  copts.self.id = node.node_id;
+  if (!node.advertised.empty()) {
+    copts.self.host = node.advertised.front().host;
+    copts.self.port = node.advertised.front().port;
+  }
+  auto rack = config.resolve("broker.rack").value;
+  if (rack && !rack->empty()) copts.self.rack = *rack;
+  auto ctrl = controller::Controller::open(copts, config);
+  if (!ctrl.ok()) {
+    GLOG_ERROR("cannot open the metadata log: {}", ctrl.error().message);
+    return 1;
+  }
+
+  broker::BrokerOptions bopts;
+  bopts.node_id = node.node_id;
+  for (const auto& a : node.advertised) bopts.advertised.push_back({a.name, a.host, a.port});
+  bopts.controller_listeners = node.controller_listener_names;
+  bopts.log_dirs = node.log_dirs;
+  broker::Broker broker(shards, bopts, **ctrl);
+
+  // Bind every listener on every shard before starting, so a bad address fails the start.
+  std::vector<std::vector<std::unique_ptr<net::Listener>>> listeners(shards.size());
+  for (const auto& spec : node.listeners) {
+    uint16_t port = spec.port;
+    for (size_t s = 0; s < shards.size(); ++s) {
+      auto l = net::Listener::bind(shards.context(s), spec.host, port, spec.name);
+      if (!l.ok()) {
+        GLOG_ERROR("{}", l.error().message);
+        return 1;
+      }
+      port = (*l)->port();  // an ephemeral port 0 resolves on the first bind
+      listeners[s].push_back(std::move(*l));
+    }
+  }
+
+  int32_t max_request = int32_t(config.get_long("socket.request.max.bytes"));
+  std::atomic<bool> stopping{false};
+  int exit_code = 0;
+
+  asio::co_spawn(
+      shards.context(0),
+      [&]() -> asio::awaitable<void> {
+        int64_t t0 = mono_ms();
+        auto st = co_await broker.start();
+        if (!st.ok()) {
+          GLOG_ERROR("start failed: {}", st.error().message);
+          exit_code = 1;
+          shards.stop();
+          co_return;
+        }
+        auto handler = [&broker](SharedSlice frame, const net::ConnectionInfo& info) {
+          return broker.handle(std::move(frame), info);
+        };
+        for (size_t s = 0; s < shards.size(); ++s) {
+          shards.post(s, [&, s, handler] {
+            for (auto& l : listeners[s])
+              asio::co_spawn(shards.context(s), l->run(max_request, handler),
+                             [](std::exception_ptr e) { log_exception(e, "listener"); });
+            asio::co_spawn(shards.context(s), housekeeping_loop(broker, stopping),
+                           [](std::exception_ptr e) { log_exception(e, "housekeeping"); });
+          });
+        }
+        std::string where;
+        for (const auto& l : node.listeners) where += fmt::format(" {}://{}:{}", l.name, l.host, listeners[0][&l - &node.listeners[0]]->port());
+        GLOG_INFO("gregor node {} serving on{} ({} shard(s), cluster.id {}, started in {} ms)", node.node_id, where,
+                  shards.size(), *cluster_id, mono_ms() - t0);
+      },
+      [](std::exception_ptr e) { log_exception(e, "start"); });
+
+  // Signals: the first SIGTERM/SIGINT shuts down cleanly, a second SIGINT exits at once.
+  asio::signal_set signals(shards.context(0), SIGINT, SIGTERM);
+  std::function<void(const std::error_code&, int)> on_signal = [&](const std::error_code& ec, int sig) {
+    if (ec) return;
+    if (stopping.exchange(true)) {
+      if (sig == SIGINT) {
+        GLOG_WARN("second SIGINT: exiting now");
+        std::fflush(nullptr);
+        ::_exit(130);
+      }
+      signals.async_wait(on_signal);
+      return;
+    }
+    GLOG_INFO("{} received: shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    signals.async_wait(on_signal);
+    asio::co_spawn(
+        shards.context(0),
+        [&]() -> asio::awaitable<void> {
+          for (size_t s = 0; s < shards.size(); ++s)
+            co_await shards.invoke_on(s, [&, s] {
+              for (auto& l : listeners[s]) l->close();
+              return true;
+            });
+          co_await broker.stop();
+          if (auto st = (*ctrl)->close(); !st.ok()) GLOG_ERROR("closing metadata log: {}", st.error().message);
+          GLOG_INFO("shutdown complete");
+          shards.stop();
+        },
+        [&](std::exception_ptr e) {
+          log_exception(e, "shutdown");
+          shards.stop();
+        });
+  };
+  signals.async_wait(on_signal);
+
+  shards.run();
+  return exit_code;
+}
+
+}  // namespace gregor::server

@@ -1,0 +1,150 @@
+// Log::open: loading a partition dir and recovering it after a crash.
+#include <algorithm>
+#include <set>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "model/error_code.h"
+#include "storage/log.h"
+#include "storage/partition_dir.h"
+
+namespace gregor::storage {
+
+namespace {
+
+bool has_suffix(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+Error fs_error(const std::filesystem::path& p, const std::error_code& ec) {
+  return model::make_error(model::ErrorCode::KAFKA_STORAGE_ERROR, fmt::format("{}: {}", p.string(), ec.message()));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Log>> Log::open(std::filesystem::path dir, LogConfig cfg, int64_t recovery_point,
+                                       int64_t log_start_offset, int64_t now_ms) {
+  if (now_ms < 0) now_ms = wall_ms();
+  std::unique_ptr<Log> log(new Log(std::move(dir), cfg));
+  if (auto s = log->load(recovery_point, log_start_offset, now_ms); !s.ok()) return s.error();
+  return log;
+}
+
+Status Log::load(int64_t recovery_point, int64_t log_start_offset, int64_t now_ms) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) return fs_error(dir_, ec);
+  const auto marker = dir_ / kCleanShutdownFile;
+  const bool clean = std::filesystem::exists(marker, ec);
+  open_stats_.clean_shutdown = clean;
+
+  auto epochs = LeaderEpochCache::open(dir_ / kLeaderEpochCheckpointFile);
+  if (epochs.ok()) {
+    epochs_ = std::move(*epochs);
+  } else {
+    GLOG_WARN("{}: {}; rebuilding leader epochs from the log", dir_.string(), epochs.error().message);
+    epochs_ = LeaderEpochCache::empty(dir_ / kLeaderEpochCheckpointFile);
+  }
+
+  // Inventory: segment files; leftovers of interrupted operations are removed.
+  std::set<int64_t> bases, index_bases;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+    if (!entry.is_regular_file()) continue;
+    std::string name = entry.path().filename().string();
+    if (has_suffix(name, ".tmp") || has_suffix(name, ".deleted") || has_suffix(name, ".cleaned") ||
+        has_suffix(name, ".swap")) {
+      std::filesystem::remove(entry.path(), ec);
+      continue;
+    }
+    if (auto b = parse_segment_file(name, kLogSuffix)) bases.insert(*b);
+    if (auto b = parse_segment_file(name, kIndexSuffix)) index_bases.insert(*b);
+    if (auto b = parse_segment_file(name, kTimeIndexSuffix)) index_bases.insert(*b);
+  }
+  if (ec) return fs_error(dir_, ec);
+  for (int64_t b : index_bases)
+    if (!bases.count(b)) {
+      std::filesystem::remove(segment_file(dir_, b, kIndexSuffix), ec);
+      std::filesystem::remove(segment_file(dir_, b, kTimeIndexSuffix), ec);
+    }
+
+  const bool fresh = bases.empty();
+  if (fresh) {
+    int64_t start = std::max<int64_t>(0, log_start_offset);
+    auto seg = Segment::create(dir_, start, cfg_, now_ms);
+    if (!seg.ok()) return seg.error();
+    segments_.emplace(start, std::move(*seg));
+    if (!epochs_->entries().empty()) {
+      if (auto s = epochs_->clear(); !s.ok()) return s;
+    }
+  } else {
+    for (int64_t b : bases) {
+      auto seg = Segment::open(dir_, b, cfg_, now_ms);
+      if (!seg.ok()) return seg.error();
+      segments_.emplace(b, std::move(*seg));
+    }
+  }
+
+  bool recovered_any = false;
+  int64_t prev_next = -1;
+  for (auto it = segments_.begin(); it != segments_.end(); ++it) {
+    auto next = std::next(it);
+    bool last = next == segments_.end();
+    Segment& seg = *it->second;
+    bool must_recover = !clean && !fresh && (recovery_point < 0 || last || next->first > recovery_point);
+    if (!must_recover) {
+      auto ok = seg.load_tail();
+      if (!ok.ok()) return ok.error();
+      if (!*ok) {
+        GLOG_WARN("{}: segment {} has inconsistent indexes; recovering it", dir_.string(), it->first);
+        must_recover = true;
+      }
+    }
+    if (must_recover) {
+      auto stats = seg.recover(epochs_.get(), !last, prev_next);
+      if (!stats.ok()) return stats.error();
+      recovered_any = true;
+      open_stats_.segments_recovered++;
+      open_stats_.bytes_scanned += stats->bytes_scanned;
+      open_stats_.bytes_truncated += stats->bytes_truncated;
+      if (stats->bytes_truncated > 0 && !last) {
+        GLOG_WARN("{}: segment {} was corrupt after {} valid bytes; dropping the segments after it", dir_.string(),
+                  it->first, stats->bytes_scanned);
+        while (std::next(it) != segments_.end()) {
+          auto victim = std::next(it);
+          if (auto s = victim->second->remove(); !s.ok()) return s;
+          segments_.erase(victim);
+          open_stats_.segments_dropped++;
+        }
+      }
+      if (auto s = seg.flush(); !s.ok()) return s;
+    }
+    prev_next = seg.next_offset();
+  }
+
+  int64_t leo = log_end_offset();
+  log_start_offset_ = std::max(log_start_offset, segments_.begin()->first);
+  if (log_start_offset_ > leo) {
+    if (auto s = truncate_fully_and_start_at(log_start_offset_); !s.ok()) return s;
+    leo = log_end_offset();
+  }
+  recovery_point_ = leo;
+  if (auto s = epochs_->truncate_from_end(leo); !s.ok()) return s;
+  if (auto s = epochs_->truncate_from_start(log_start_offset_); !s.ok()) return s;
+  if (recovered_any) {
+    if (auto s = epochs_->persist(); !s.ok()) return s;
+    GLOG_INFO("{}: recovered {} segment(s), {} bytes scanned, {} bytes truncated; log end offset {}", dir_.string(),
+              open_stats_.segments_recovered, open_stats_.bytes_scanned, open_stats_.bytes_truncated, leo);
+  }
+  if (clean) {
+    std::filesystem::remove(marker, ec);
+    if (ec) return fs_error(marker, ec);
+  }
+  if (auto s = io::fsync_dir(dir_); !s.ok()) return s;
+  last_flush_ms_ = now_ms;
+  return Status::OK();
+}
+
+}  // namespace gregor::storage
