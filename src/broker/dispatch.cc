@@ -11,8 +11,8 @@ namespace gregor::broker {
 namespace {
 
 template <class Req>
-constexpr ServedApi api(HandlerFn fn, int16_t advertised_min = Req::kMinVersion) {
-  return ServedApi{Req::kApiKey, Req::kMinVersion, Req::kMaxVersion, advertised_min, fn};
+constexpr ServedApi api(HandlerFn fn, int16_t advertised_min = Req::kMinVersion, int16_t max = Req::kMaxVersion) {
+  return ServedApi{Req::kApiKey, Req::kMinVersion, max, advertised_min, fn};
 }
 
 const std::array kServed = {
@@ -20,10 +20,11 @@ const std::array kServed = {
     api<proto::FetchRequest>(handlers::fetch),
     api<proto::ListOffsetsRequest>(handlers::list_offsets),
     api<proto::MetadataRequest>(handlers::metadata),
+    api<proto::FindCoordinatorRequest>(handlers::find_coordinator),
     api<proto::ApiVersionsRequest>(handlers::api_versions),
     api<proto::CreateTopicsRequest>(handlers::create_topics),
     api<proto::DeleteTopicsRequest>(handlers::delete_topics),
-    api<proto::InitProducerIdRequest>(handlers::init_producer_id),
+    api<proto::InitProducerIdRequest>(handlers::init_producer_id, 0, 5),
     api<proto::DescribeConfigsRequest>(handlers::describe_configs),
     api<proto::AlterConfigsRequest>(handlers::alter_configs),
     api<proto::CreatePartitionsRequest>(handlers::create_partitions),

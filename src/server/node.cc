@@ -60,6 +60,9 @@ asio::awaitable<void> housekeeping_loop(broker::Broker& broker, std::atomic<bool
 }  // namespace
 
 int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_t shard_count) {
+  // A peer that closes mid-response must cost only its connection: sendfile(2) has no
+  // MSG_NOSIGNAL, so SIGPIPE is ignored process-wide and EPIPE handled where it occurs.
+  std::signal(SIGPIPE, SIG_IGN);
   auto cluster_id = ensure_meta_properties(node.log_dirs, node.node_id);
   if (!cluster_id.ok()) {
     GLOG_ERROR("{}", cluster_id.error().message);

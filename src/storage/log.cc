@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "model/batch_iterator.h"
 #include "model/error_code.h"
+#include "model/record.h"
 #include "model/record_batch.h"
 #include "storage/retention.h"
 
@@ -181,6 +182,26 @@ std::pair<int64_t, int64_t> Log::max_timestamp_and_offset() const {
   std::pair<int64_t, int64_t> best{-1, -1};
   for (const auto& [base, seg] : segments_)
     if (seg->max_timestamp() > best.first) best = {seg->max_timestamp(), seg->offset_of_max_timestamp()};
+  if (best.second < 0) return best;
+  // The segment tracks the batch; ListOffsets wants the record (KIP-734 as fixed in Kafka 3.8),
+  // so find the first record of that batch carrying the max timestamp.
+  auto slice = read(best.second, 1, log_end_offset(), true);
+  if (!slice.ok() || slice->size == 0) return best;
+  Bytes buf;
+  if (!slice->file->pread_exact(slice->position, slice->size, buf).ok()) return best;
+  model::BatchIterator it{ByteView(buf)};
+  while (auto batch = it.next()) {
+    const auto& h = batch->header;
+    if (best.second < h.base_offset || best.second > h.last_offset()) continue;
+    if (h.timestamp_type() == model::TimestampType::log_append_time) return {best.first, h.base_offset};
+    int64_t found = -1;
+    (void)model::for_each_record(batch->bytes, [&](const model::RecordView& r) -> Status {
+      if (found < 0 && h.base_timestamp + r.timestamp_delta == best.first) found = h.base_offset + r.offset_delta;
+      return Status::OK();
+    });
+    if (found >= 0) best.second = found;
+    break;
+  }
   return best;
 }
 

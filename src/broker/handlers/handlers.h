@@ -21,5 +21,6 @@ asio::awaitable<net::HandlerResult> alter_configs(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> incremental_alter_configs(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> describe_cluster(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> init_producer_id(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> find_coordinator(RequestContext& ctx);
 
 }  // namespace gregor::broker::handlers
