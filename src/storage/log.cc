@@ -196,7 +196,11 @@ std::pair<int64_t, int64_t> Log::max_timestamp_and_offset() const {
     if (h.timestamp_type() == model::TimestampType::log_append_time) return {best.first, h.base_offset};
     int64_t found = -1;
     (void)model::for_each_record(batch->bytes, [&](const model::RecordView& r) -> Status {
-      if (found < 0 && h.base_timestamp + r.timestamp_delta == best.first) found = h.base_offset + r.offset_delta;
+      // Records of recovered or replicated batches were not validated: add timestamps with
+      // wrapping (Java long) arithmetic, and take only offset deltas inside this batch.
+      const int64_t ts = int64_t(uint64_t(h.base_timestamp) + uint64_t(r.timestamp_delta));
+      if (found < 0 && ts == best.first && r.offset_delta >= 0 && r.offset_delta <= h.last_offset_delta)
+        found = h.base_offset + r.offset_delta;
       return Status::OK();
     });
     if (found >= 0) best.second = found;

@@ -14,9 +14,12 @@ Error malformed(const std::string& why) {
   return model::make_error(model::ErrorCode::KAFKA_STORAGE_ERROR, "malformed meta.properties: " + why);
 }
 
+// '\r' too, as server/properties.cc does: a stray carriage return (Java ends a line there)
+// must not survive into a value that format_meta_properties would then write differently.
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return s;
 }
 
@@ -48,17 +51,27 @@ Result<MetaProperties> parse_meta_properties(std::string_view text) {
       if (!checkpoint_text::parse_int(value, n) || n < 0 || n > 1) return malformed("unsupported version " + value);
       m.version = int32_t(n);
       have_version = true;
-    } else if (key == "node.id" || (key == "broker.id" && !have_node)) {
+    } else if (key == "node.id") {
       if (!checkpoint_text::parse_int(value, n) || n < 0 || n > INT32_MAX) return malformed("bad node.id " + value);
       m.node_id = int32_t(n);
       have_node = true;
-      if (key == "broker.id") m.other[key] = value;
     } else if (key == "cluster.id") {
       m.cluster_id = value;
     } else if (key == "directory.id") {
       m.directory_id = value;
     } else {
       m.other[key] = value;
+    }
+  }
+  // A version 0 file names the node with broker.id (kept, and written back). Only without a
+  // node.id, wherever it appears in the file, so the result does not depend on key order.
+  if (!have_node) {
+    if (auto it = m.other.find("broker.id"); it != m.other.end()) {
+      int64_t n = 0;
+      if (!checkpoint_text::parse_int(it->second, n) || n < 0 || n > INT32_MAX)
+        return malformed("bad broker.id " + it->second);
+      m.node_id = int32_t(n);
+      have_node = true;
     }
   }
   if (!have_version) return malformed("no version");
