@@ -54,6 +54,7 @@ fuzz-test: build-fuzz
 test: test-deps
 	$(MAKE) unit-test
 	$(MAKE) asan-test
+	$(MAKE) integration-test
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

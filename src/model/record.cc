@@ -90,9 +90,12 @@ Result<std::vector<Record>> decode_records(ByteView batch, size_t max_decompress
       batch,
       [&](const RecordView& v) -> Status {
         Record r;
-        r.offset = h.base_offset + v.offset_delta;
-        r.timestamp = h.timestamp_type() == TimestampType::log_append_time ? h.max_timestamp
-                                                                           : h.base_timestamp + v.timestamp_delta;
+        // Wrapping (Java long) arithmetic: the header and deltas of an unvalidated batch may be
+        // anything.
+        r.offset = int64_t(uint64_t(h.base_offset) + uint64_t(int64_t(v.offset_delta)));
+        r.timestamp = h.timestamp_type() == TimestampType::log_append_time
+                          ? h.max_timestamp
+                          : int64_t(uint64_t(h.base_timestamp) + uint64_t(v.timestamp_delta));
         if (v.key) r.key = Bytes(v.key->begin(), v.key->end());
         if (v.value) r.value = Bytes(v.value->begin(), v.value->end());
         for (const auto& hv : v.headers) {

@@ -75,7 +75,9 @@ struct BatchHeader {
 
   // Total bytes of the batch on disk / on the wire. REQUIRES: batch_length >= 0.
   size_t size_bytes() const { return size_t(batch_length) + kLogOverhead; }
-  int64_t last_offset() const { return base_offset + last_offset_delta; }
+  // Wraps (as Java's long does) instead of overflowing on a hostile or corrupt baseOffset; a
+  // result below base_offset means the batch's offsets do not fit in int64.
+  int64_t last_offset() const { return int64_t(uint64_t(base_offset) + uint64_t(int64_t(last_offset_delta))); }
   int codec_id() const { return attributes & batch_attr::codec_mask; }
   Compression compression() const { return Compression(codec_id() <= 4 ? codec_id() : 0); }
   TimestampType timestamp_type() const {

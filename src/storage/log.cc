@@ -94,6 +94,9 @@ Result<AppendInfo> Log::append_replicated(ByteView records, int64_t now_ms) {
     if (h.base_offset < expected)
       return make_error(ErrorCode::OFFSET_OUT_OF_RANGE,
                         fmt::format("replicated batch at {} is below the expected offset {}", h.base_offset, expected));
+    if (h.last_offset() < h.base_offset)
+      return make_error(ErrorCode::CORRUPT_MESSAGE, fmt::format("replicated batch at {} runs past the largest offset",
+                                                                h.base_offset));
     if (info.first_offset < 0) info.first_offset = h.base_offset;
     if (h.max_timestamp > info.max_timestamp || info.offset_of_max_timestamp < 0) {
       info.max_timestamp = h.max_timestamp;

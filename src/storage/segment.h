@@ -62,8 +62,11 @@ class Segment {
   const OffsetIndex& offset_index() const { return *index_; }
   const TimeIndex& time_index() const { return *time_index_; }
   bool index_full() const { return index_->full() || time_index_->full(); }
-  // Whether an append ending at last_offset keeps relative offsets within uint32.
-  bool can_hold(int64_t last_offset) const { return last_offset - base_offset_ <= int64_t(UINT32_MAX); }
+  // Whether an append ending at last_offset keeps relative offsets within uint32 (and not below
+  // the base: a batch whose last offset wrapped past INT64_MAX fits nowhere).
+  bool can_hold(int64_t last_offset) const {
+    return last_offset >= base_offset_ && last_offset - base_offset_ <= int64_t(UINT32_MAX);
+  }
 
   // Appends whole, validated batches whose offsets are final.
   // REQUIRES: the first base offset >= next_offset(); can_hold(last offset).

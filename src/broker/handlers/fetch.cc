@@ -129,7 +129,8 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
         requested.push_back(w);
       }
     }
-    session->epoch = session->epoch == INT32_MAX ? 1 : session->epoch + 1;
+    // A new session expects epoch 1 next; an incremental fetch moves the expectation on.
+    if (incremental) session->epoch = session->epoch == INT32_MAX ? 1 : session->epoch + 1;
     resp.session_id = session->id;
   }
 

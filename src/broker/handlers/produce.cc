@@ -8,6 +8,7 @@
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
 #include "metadata/log_config.h"
+#include "model/batch_iterator.h"
 #include "protocol/generated/messages.h"
 
 namespace gregor::broker::handlers {
@@ -15,7 +16,15 @@ namespace gregor::broker::handlers {
 namespace {
 
 constexpr int16_t kUnknownTopic = 3, kNotEnoughReplicas = 19, kInvalidRequiredAcks = 21, kUnknownTopicId = 100,
-                  kCorruptMessage = 2;
+                  kCorruptMessage = 2, kInvalidRecord = 87;
+
+// Control batches (transaction markers) are written by the broker only.
+bool has_control_batch(ByteView records) {
+  model::BatchIterator it(records);
+  while (auto b = it.next())
+    if (b->header.is_control()) return true;
+  return false;
+}
 
 struct PartitionWork {
   size_t topic_index;
@@ -62,9 +71,11 @@ asio::awaitable<net::HandlerResult> produce(RequestContext& ctx) {
         pr.error_code = kInvalidRequiredAcks;
       } else if (!topic || pd.index < 0 || size_t(pd.index) >= topic->partitions.size()) {
         pr.error_code = ctx.version() >= 13 && !topic ? kUnknownTopicId : kUnknownTopic;
-      } else if (pd.records.is_null() || !pd.records.single_slice()) {
-        pr.error_code = pd.records.empty() && !pd.records.is_null() ? 0 : kCorruptMessage;
-        if (pd.records.empty()) pr.error_code = kCorruptMessage;
+      } else if (pd.records.is_null() || pd.records.empty() || !pd.records.single_slice()) {
+        pr.error_code = kCorruptMessage;
+      } else if (has_control_batch(pd.records.single_slice()->view())) {
+        pr.error_code = kInvalidRecord;
+        pr.error_message = "Clients are not allowed to write control records";
       } else {
         by_shard[broker.owner_of(topic->name, pd.index)].push_back(
             PartitionWork{ti, pi, topic->name, pd.index, *pd.records.single_slice()});

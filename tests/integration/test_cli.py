@@ -1,0 +1,115 @@
+"""The gregor command line tools against a running broker: topics create/list/describe/delete,
+dump-log (kafka-dump-log style), perf produce/consume."""
+import json
+import re
+
+import pytest
+
+import itlib
+
+
+def gregor(*args, timeout=120, check=True):
+    rc, out, err = itlib.run_checked([itlib.GREGOR_BIN, *args], timeout)
+    out, err = out.decode(errors="replace"), err.decode(errors="replace")
+    if check and rc != 0:
+        raise AssertionError(f"gregor {' '.join(map(str, args))} exited {rc}\n"
+                             f"--- stdout ---\n{out[-3000:]}\n--- stderr ---\n{err[-3000:]}")
+    return rc, out, err
+
+
+@pytest.fixture(scope="module")
+def shared(module_broker_factory):
+    return module_broker_factory()
+
+
+def test_topics_create_list_describe_delete(shared):
+    bs = ["--bootstrap-server", shared.bootstrap]
+    gregor("topics", "create", "cli-topic", "--partitions", 3, "--replication-factor", 1, *bs)
+    md = itlib.wait_topic(shared.bootstrap, "cli-topic", 3)
+    assert md.topics["cli-topic"].partitions[0].leader == 1
+
+    _, out, _ = gregor("topics", "list", *bs)
+    assert "cli-topic" in out.split(), out
+
+    _, out, _ = gregor("topics", "describe", "cli-topic", *bs)
+    assert "cli-topic" in out, out
+    assert re.search(r"Topic: cli-topic\tPartitionCount: 3\tReplicationFactor: 1", out), out
+    rows = re.findall(r"Partition: (\d+)\tLeader: (\S+)\tReplicas: (\S+)\tIsr: (\S+)", out)
+    assert sorted(rows) == [(str(p), "1", "1", "1") for p in range(3)], out
+
+    rc, out, err = gregor("topics", "create", "cli-topic", "--partitions", 3,
+                          "--replication-factor", 1, *bs, check=False)
+    assert rc != 0, "creating an existing topic should fail"
+    assert re.search(r"exist", out + err, re.I), out + err
+
+    gregor("topics", "delete", "cli-topic", *bs)
+    itlib.wait_topic_absent(shared.bootstrap, "cli-topic")
+    _, out, _ = gregor("topics", "list", *bs)
+    assert "cli-topic" not in out.split(), out
+
+
+def test_dump_log(shared, tmp_path):
+    topic = "cli-dump"
+    itlib.create_topic(shared.bootstrap, topic, 1)
+    recs = [itlib.Rec(b"key-%04d" % i, b"payload-%04d" % i, [("h", b"x")], itlib.now_ms(), 0)
+            for i in range(1000)]
+    itlib.confluent_produce(shared.bootstrap, topic, recs, {"linger.ms": 1,
+                                                             "batch.num.messages": 64,
+                                                             "compression.type": "none"})
+    segs = shared.segments(topic, 0)
+    assert segs, "no segment files"
+    seg = segs[-1]
+
+    _, out, _ = gregor("dump-log", seg)
+    lines = re.findall(r"baseOffset: (\d+) lastOffset: (\d+) count: (\d+).*?isvalid: (\w+)", out)
+    assert lines, f"no batch lines in:\n{out[:2000]}"
+    expect = int(seg.name.split(".")[0])
+    total = 0
+    for base, last, count, valid in lines:
+        base, last, count = int(base), int(last), int(count)
+        assert base == expect and last - base + 1 == count and valid == "true", \
+            (base, last, count, valid, expect)
+        expect = last + 1
+        total += count
+    assert total == 1000 and expect == 1000, (total, expect)
+
+    _, out, _ = gregor("dump-log", "--print-data-log", seg)
+    for i in (0, 1, 500, 999):
+        assert "payload-%04d" % i in out and "key-%04d" % i in out, f"record {i} not printed"
+
+    # A corrupted copy: the damaged batch is reported as invalid.
+    bad = tmp_path / seg.name
+    data = bytearray(seg.read_bytes())
+    data[200] ^= 0xFF   # inside the first batch's CRC-covered bytes
+    bad.write_bytes(bytes(data))
+    _, out, _ = gregor("dump-log", bad, check=False)
+    assert "isvalid: false" in out, out[:2000]
+
+
+def _last_json(out):
+    lines = [l for l in out.splitlines() if l.startswith("{")]
+    assert lines, f"no JSON summary line in:\n{out[-2000:]}"
+    return json.loads(lines[-1])
+
+
+def test_perf_produce_consume(shared):
+    topic = "cli-perf"
+    itlib.create_topic(shared.bootstrap, topic, 3)
+    n = 20000
+    _, out, _ = gregor("perf", "produce", "--bootstrap-server", shared.bootstrap, "--topic", topic,
+                       "--num-records", n, "--record-size", 100, "--acks", "all",
+                       "--output", "json", timeout=180)
+    summary = _last_json(out)
+    assert summary["records"] == n and summary["errors"] == 0, summary
+    wm = itlib.watermarks(shared.bootstrap, topic, [0, 1, 2])
+    assert sum(hi for lo, hi in wm.values()) == n, wm
+
+    _, out, _ = gregor("perf", "consume", "--bootstrap-server", shared.bootstrap, "--topic", topic,
+                       "--num-records", n, "--output", "json", timeout=180)
+    summary = _last_json(out)
+    assert summary["records"] == n and summary["bytes"] >= n * 100, summary
+
+    # The text reports print too (kafka-*-perf-test style).
+    _, out, _ = gregor("perf", "produce", "--bootstrap-server", shared.bootstrap, "--topic", topic,
+                       "--num-records", 1000, "--record-size", 10, timeout=180)
+    assert "1000 records sent" in out, out[-2000:]

@@ -1,0 +1,139 @@
+"""kafkajs (Node.js) against gregor. kafkajs produces (tests/node/produce.js) 100,000 records per
+codec and confluent-kafka reads them back and checks them byte for byte; kafkajs's admin client
+(tests/node/admin.js), including ListOffsets by timestamp. kafkajs can only consume through a
+consumer group, so that test waits for groups (marker needs_groups)."""
+import base64
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import itlib
+
+NODE_DIR = Path(__file__).resolve().parents[1] / "node"
+CODECS = ["none", "gzip", "snappy", "lz4", "zstd"]
+
+
+def _b64(b):
+    return None if b is None else base64.b64encode(b).decode()
+
+
+def run_node(script, *args, timeout=300):
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed (scripts/setup.sh --test installs nodejs)", pytrace=False)
+    if not (NODE_DIR / "node_modules" / "kafkajs").is_dir():
+        pytest.fail(f"kafkajs is not installed in {NODE_DIR}: run scripts/setup.sh --test "
+                    f"(npm ci there)", pytrace=False)
+    env = dict(os.environ, KAFKAJS_NO_PARTITIONER_WARNING="1")
+    rc, out, err = itlib.run_checked([node, script, *args], timeout, cwd=NODE_DIR, env=env)
+    if rc != 0:
+        raise AssertionError(f"node {script} {' '.join(map(str, args))} exited "
+                             f"{rc}\n--- stdout ---\n{out.decode()[-3000:]}\n"
+                             f"--- stderr ---\n{err.decode()[-6000:]}")
+    return out.decode()
+
+
+@pytest.fixture(scope="module")
+def shared(module_broker_factory):
+    return module_broker_factory()
+
+
+def write_records(path, recs):
+    with open(path, "w") as f:
+        for r in recs:
+            f.write(json.dumps([_b64(r.key), _b64(r.value), [[k, _b64(v)] for k, v in r.headers],
+                                r.ts, r.partition]))
+            f.write("\n")
+
+
+def where_from_results(recs, result):
+    """Per-record (partition, offset) from produce.js's per-send base offsets."""
+    chunk = result["chunk"]
+    assert result["count"] == len(recs)
+    assert len(result["results"]) == (len(recs) + chunk - 1) // chunk
+    where = [None] * len(recs)
+    for c, res in enumerate(result["results"]):
+        base = {}
+        for r in res:
+            assert r["errorCode"] == 0, f"send {c}: {r}"
+            base[r["partition"]] = r["baseOffset"]
+        seen = {}
+        for i in range(c * chunk, min(len(recs), (c + 1) * chunk)):
+            p = recs[i].partition
+            assert p in base, f"send {c} has no result for partition {p}: {res}"
+            where[i] = (p, base[p] + seen.get(p, 0))
+            seen[p] = seen.get(p, 0) + 1
+    return where
+
+
+def produce_with_kafkajs(tmp_path, bootstrap, topic, recs, codec):
+    inp = tmp_path / f"{topic}.jsonl"
+    out = tmp_path / f"{topic}.result.json"
+    write_records(inp, recs)
+    run_node("produce.js", bootstrap, topic, codec, inp, out)
+    result = json.loads(out.read_text())
+    print(f"kafkajs {codec}: produce {result['produce_ms'] / 1000:.1f}s")
+    inp.unlink()
+    return where_from_results(recs, result)
+
+
+@pytest.mark.parametrize("codec", CODECS)
+def test_kafkajs_produce_100k(shared, tmp_path, codec):
+    topic = f"js-{codec}"
+    itlib.create_topic(shared.bootstrap, topic, 3)
+    recs = itlib.gen_records(itlib.N_RECORDS, topic)
+    where = produce_with_kafkajs(tmp_path, shared.bootstrap, topic, recs, codec)
+    per = itlib.expected_layout(recs, where)
+    consumed = itlib.confluent_consume(shared.bootstrap, topic,
+                                       {p: len(v) for p, v in per.items()})
+    itlib.check_consumed(recs, consumed)
+
+
+def test_kafkajs_list_offsets_by_timestamp(shared, tmp_path):
+    topic = "js-times"
+    itlib.create_topic(shared.bootstrap, topic, 3)
+    recs = itlib.gen_records(3000, topic)
+    where = produce_with_kafkajs(tmp_path, shared.bootstrap, topic, recs, "gzip")
+    per = itlib.expected_layout(recs, where)
+    probes = [recs[0].ts - 5, recs[1000].ts, recs[2222].ts + 1, recs[-1].ts, recs[-1].ts + 1]
+    out = json.loads(run_node("admin.js", shared.bootstrap, "offsets", topic,
+                              ",".join(map(str, probes))))
+    for t in probes:
+        got = {r["partition"]: int(r["offset"]) for r in out["times"][str(t)]}
+        # kafkajs reports the high watermark where Kafka answers -1 (no such record).
+        want = {p: (o if o >= 0 else len(per[p])) for p in per
+                for o in [itlib.expected_offset_for_time(recs, per, p, t)]}
+        assert got == want, f"fetchTopicOffsetsByTimestamp({t}): got {got}, expected {want}"
+    hw = {r["partition"]: (int(r["low"]), int(r["high"])) for r in out["offsets"]}
+    assert hw == {p: (0, len(v)) for p, v in per.items()}, hw
+
+
+def test_kafkajs_admin(shared):
+    report = json.loads(run_node("admin.js", shared.bootstrap, "scenario", "js-admin"))
+    assert report["cluster"]["brokers"][0]["port"] == shared.port
+
+
+@pytest.mark.needs_groups
+def test_kafkajs_group_consumer(shared, tmp_path):
+    topic = "js-group"
+    itlib.create_topic(shared.bootstrap, topic, 3)
+    recs = itlib.gen_records(20_000, topic)
+    where = produce_with_kafkajs(tmp_path, shared.bootstrap, topic, recs, "lz4")
+    out = tmp_path / "group.json"
+    run_node("group_consume.js", shared.bootstrap, topic, "gregor-it-js-group", len(recs), out,
+             timeout=180)
+    got = json.loads(out.read_text())
+    by_pos = {w: i for i, w in enumerate(where)}
+    seen = set()
+    last = {}
+    for p, off, k, v in got:
+        i = by_pos.get((p, off))
+        assert i is not None, f"consumed unknown position {(p, off)}"
+        assert k == _b64(recs[i].key) and v == _b64(recs[i].value), f"record {i} differs"
+        assert off > last.get(p, -1), f"partition {p}: offset {off} after {last.get(p)}"
+        last[p] = off
+        seen.add(i)
+    assert len(seen) == len(recs), f"group consumer saw {len(seen)} of {len(recs)} records"

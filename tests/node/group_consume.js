@@ -1,0 +1,36 @@
+'use strict'
+// node group_consume.js BOOTSTRAP TOPIC GROUP COUNT OUT.json
+// A kafkajs group consumer (subscribe, fromBeginning) that reads COUNT records, commits, and
+// writes them as [partition, offset, key_b64, value_b64|null] to OUT.json. Needs consumer
+// groups on the broker (FindCoordinator, JoinGroup, SyncGroup, Heartbeat, OffsetCommit...).
+const fs = require('fs')
+const { Kafka, logLevel } = require('kafkajs')
+
+async function main () {
+  const [bootstrap, topic, groupId, countArg, outFile] = process.argv.slice(2)
+  const count = Number(countArg)
+  const kafka = new Kafka({ clientId: 'gregor-it-kafkajs-group', brokers: [bootstrap], logLevel: logLevel.WARN })
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 10000, heartbeatInterval: 1000 })
+  await consumer.connect()
+  await consumer.subscribe({ topics: [topic], fromBeginning: true })
+  const got = []
+  let done
+  const finished = new Promise(resolve => { done = resolve })
+  await consumer.run({
+    eachBatchAutoResolve: true,
+    eachBatch: async ({ batch }) => {
+      for (const m of batch.messages) {
+        got.push([batch.partition, Number(m.offset), m.key ? m.key.toString('base64') : null,
+          m.value === null ? null : m.value.toString('base64')])
+      }
+      if (got.length >= count) done()
+    }
+  })
+  const timer = setTimeout(() => done(), 120000)
+  await finished
+  clearTimeout(timer)
+  await consumer.disconnect()
+  fs.writeFileSync(outFile, JSON.stringify(got))
+}
+
+main().catch(e => { console.error('group_consume.js failed:', e); process.exit(1) })
