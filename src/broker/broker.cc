@@ -146,6 +146,13 @@ void Broker::install_image(ShardState& st, metadata::ImagePtr image) {
   }
 }
 
+std::pair<std::string, int32_t> Broker::endpoint_for(const metadata::BrokerInfo& b, const std::string& listener) const {
+  if (b.id == options_.node_id)
+    for (const auto& adv : options_.advertised)
+      if (adv.name == listener) return {adv.host, adv.port};
+  return {b.host, b.port};
+}
+
 void Broker::notify_waiters(Partition& p) {
   if (p.waiters.empty()) return;
   auto waiters = std::move(p.waiters);

@@ -9,6 +9,7 @@
 #include <asio/awaitable.hpp>
 
 #include <filesystem>
+#include <tuple>
 #include <map>
 #include <memory>
 #include <string>
@@ -59,6 +60,10 @@ class Broker {
   net::ShardSet& shards() { return shards_; }
   const BrokerOptions& options() const { return options_; }
   controller::Controller& controller() { return controller_; }
+
+  // The host and port at which a client on `listener` reaches broker b (this node's advertised
+  // listener of the same name; other brokers as registered).
+  std::pair<std::string, int32_t> endpoint_for(const metadata::BrokerInfo& b, const std::string& listener) const;
 
   // Wakes long-polling fetches registered on partition p (called on p's owner shard).
   void notify_waiters(Partition& p);

@@ -21,13 +21,7 @@ asio::awaitable<net::HandlerResult> describe_cluster(RequestContext& ctx) {
   for (const auto& [id, b] : image.brokers) {
     proto::DescribeClusterResponse::DescribeClusterBroker out;
     out.broker_id = id;
-    out.host = b.host;
-    out.port = b.port;
-    for (const auto& adv : broker.options().advertised)
-      if (adv.name == ctx.conn.listener_name && id == broker.options().node_id) {
-        out.host = adv.host;
-        out.port = adv.port;
-      }
+    std::tie(out.host, out.port) = broker.endpoint_for(b, ctx.conn.listener_name);
     out.rack = b.rack;
     resp.brokers.push_back(std::move(out));
   }

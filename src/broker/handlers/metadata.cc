@@ -70,13 +70,7 @@ asio::awaitable<net::HandlerResult> metadata(RequestContext& ctx) {
   for (const auto& [id, b] : image.brokers) {
     proto::MetadataResponse::MetadataResponseBroker mb;
     mb.node_id = id;
-    mb.host = b.host;
-    mb.port = b.port;
-    for (const auto& adv : broker.options().advertised)
-      if (adv.name == ctx.conn.listener_name && id == broker.options().node_id) {
-        mb.host = adv.host;
-        mb.port = adv.port;
-      }
+    std::tie(mb.host, mb.port) = broker.endpoint_for(b, ctx.conn.listener_name);
     mb.rack = b.rack;
     resp.brokers.push_back(std::move(mb));
   }
