@@ -4,6 +4,9 @@
 # make test   -> install deps, build, run every test (unit, sanitizer, integration, fuzz smoke)
 
 JOBS ?= $(shell nproc)
+# ccache: paths relative to the checkout, so a fresh clone reuses the cache of an earlier one.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
@@ -55,6 +58,7 @@ test: test-deps
 	$(MAKE) unit-test
 	$(MAKE) asan-test
 	$(MAKE) integration-test
+	$(MAKE) fuzz-test
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

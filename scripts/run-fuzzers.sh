@@ -17,6 +17,13 @@ for t in "${targets[@]}"; do
   work=$(mktemp -d)
   [ -d "$corpus" ] && cp -r "$corpus"/. "$work"/ 2>/dev/null || true
   echo "fuzz: $name for ${secs}s"
-  "$t" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=5 -print_final_stats=1 "$work" 2>&1 | tail -n 4
-  rm -rf "$work"
+  log="$work.log"
+  if ! "$t" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=5 -print_final_stats=1 \
+      -artifact_prefix="$work/" "$work" >"$log" 2>&1; then
+    tail -n 60 "$log"
+    echo "fuzz: $name FAILED; reproducers:" "$work"/crash-* "$work"/timeout-* "$work"/oom-* 2>/dev/null
+    exit 1
+  fi
+  grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$log" | sed "s/^/fuzz: $name /"
+  rm -rf "$work" "$log"
 done
