@@ -101,14 +101,17 @@ class SegmentPrinter {
 
  private:
   void print_record(const BatchHeader& h, const model::RecordView& r) {
-    const int64_t offset = h.base_offset + r.offset_delta;
+    // Wrapping arithmetic (Java long): the dumped file may be corrupt anywhere.
+    const int64_t offset = int64_t(uint64_t(h.base_offset) + uint64_t(int64_t(r.offset_delta)));
     if (last_offset_ && offset != *last_offset_ + 1) gaps_.push_back({*last_offset_, offset});
     last_offset_ = offset;
 
     const char* prefix = "| ";
     if (!opts_.skip_record_metadata) {
       const int64_t timestamp =
-          h.timestamp_type() == model::TimestampType::log_append_time ? h.max_timestamp : h.base_timestamp + r.timestamp_delta;
+          h.timestamp_type() == model::TimestampType::log_append_time
+              ? h.max_timestamp
+              : int64_t(uint64_t(h.base_timestamp) + uint64_t(r.timestamp_delta));
       const int32_t sequence =
           h.base_sequence >= 0 ? increment_sequence(h.base_sequence, r.offset_delta) : model::kNoSequence;
       out_ << prefix << "offset: " << offset << ' ' << timestamp_type_name(h) << ": " << timestamp
