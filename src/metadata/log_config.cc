@@ -19,6 +19,8 @@ storage::LogConfig make_log_config(const BrokerConfig& broker, const ConfigMap& 
   c.log_append_time = get("message.timestamp.type") == "LogAppendTime";
   c.flush_messages = num("flush.messages", c.flush_messages);
   c.flush_ms = num("flush.ms", c.flush_ms);
+  c.timestamp_before_max_ms = num("message.timestamp.before.max.ms", c.timestamp_before_max_ms);
+  c.timestamp_after_max_ms = num("message.timestamp.after.max.ms", c.timestamp_after_max_ms);
   return c;
 }
 

@@ -33,6 +33,35 @@ std::vector<int64_t> Log::segment_bases() const {
   return v;
 }
 
+Status Log::check_timestamps(const model::BatchRef& b, int64_t now_ms) const {
+  const auto& h = b.header;
+  if (h.timestamp_type() != model::TimestampType::create_time || cfg_.log_append_time) return Status::OK();
+  auto invalid = [&](int64_t ts) {
+    return make_error(ErrorCode::INVALID_TIMESTAMP,
+                      fmt::format("Timestamp {} of a record is out of range: it must be within [{}, {}] ms of the "
+                                  "broker's time {} (message.timestamp.before/after.max.ms)",
+                                  ts, cfg_.timestamp_before_max_ms, cfg_.timestamp_after_max_ms, now_ms));
+  };
+  // The batch's maxTimestamp is the largest record timestamp, so it alone decides the upper
+  // bound; the lower bound (unlimited by default) needs every record.
+  if (cfg_.timestamp_after_max_ms < std::numeric_limits<int64_t>::max() - now_ms &&
+      h.max_timestamp > now_ms + cfg_.timestamp_after_max_ms)
+    return invalid(h.max_timestamp);
+  if (cfg_.timestamp_before_max_ms < now_ms) {
+    int64_t lowest = now_ms - cfg_.timestamp_before_max_ms;
+    int64_t bad = 0;
+    bool found = false;
+    auto st = model::for_each_record(b.bytes, [&](const model::RecordView& r) -> Status {
+      int64_t ts = int64_t(uint64_t(h.base_timestamp) + uint64_t(r.timestamp_delta));
+      if (!found && ts < lowest) { found = true; bad = ts; }
+      return Status::OK();
+    });
+    if (!st.ok()) return st;
+    if (found) return invalid(bad);
+  }
+  return Status::OK();
+}
+
 Result<AppendInfo> Log::append(ByteView records, int32_t leader_epoch, int64_t now_ms) {
   GREGOR_ASSERT(!closed_);
   if (records.empty()) return make_error(ErrorCode::CORRUPT_MESSAGE, "no record batches");
@@ -44,6 +73,7 @@ Result<AppendInfo> Log::append(ByteView records, int32_t leader_epoch, int64_t n
                         fmt::format("batch of {} bytes exceeds max.message.bytes {}", b->bytes.size(),
                                     cfg_.max_message_bytes));
     if (auto s = model::validate_batch(b->bytes, opts); !s.ok()) return s.error();
+    if (auto s = check_timestamps(*b, now_ms); !s.ok()) return s.error();
   }
   if (it.stop() != model::BatchIterator::Stop::clean_end)
     return make_error(ErrorCode::CORRUPT_MESSAGE, "partial or malformed batch at the end of the records");

@@ -25,6 +25,7 @@
 #include "base/result.h"
 #include "io/file.h"
 #include "storage/leader_epoch_cache.h"
+#include "model/batch_iterator.h"
 #include "storage/log_config.h"
 #include "storage/segment.h"
 
@@ -132,6 +133,8 @@ class Log {
   bool should_roll(uint64_t incoming_bytes, int64_t incoming_max_ts, int64_t last_offset, int64_t now_ms) const;
   Status write(Bytes& batches, int64_t now_ms, AppendInfo& info, int32_t leader_epoch);
   Status delete_oldest(size_t n, int64_t now_ms);
+  // INVALID_TIMESTAMP when a CreateTime record is outside the configured bounds around now_ms.
+  Status check_timestamps(const model::BatchRef& batch, int64_t now_ms) const;
 
   std::filesystem::path dir_;
   LogConfig cfg_;

@@ -18,6 +18,10 @@ struct LogConfig {
   bool log_append_time = false;               // message.timestamp.type=LogAppendTime
   int64_t flush_messages = std::numeric_limits<int64_t>::max();  // flush.messages
   int64_t flush_ms = std::numeric_limits<int64_t>::max();        // flush.ms
+  // CreateTime records may be at most this far behind / ahead of the broker's clock
+  // (message.timestamp.before.max.ms / message.timestamp.after.max.ms); else INVALID_TIMESTAMP.
+  int64_t timestamp_before_max_ms = std::numeric_limits<int64_t>::max();
+  int64_t timestamp_after_max_ms = 3600000;
 };
 
 }  // namespace gregor::storage

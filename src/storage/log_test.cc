@@ -456,5 +456,26 @@ TEST(Log, DestroyRemovesThePartitionDir) {
   EXPECT_FALSE(std::filesystem::exists(dir));
 }
 
+TEST(Log, RecordTimestampsOutsideTheConfiguredBoundsAreInvalid) {
+  TempDir d;
+  LogConfig cfg = small_config();
+  cfg.timestamp_after_max_ms = 1000;
+  cfg.timestamp_before_max_ms = 5000;
+  auto log = open_log(d.path() / "t-0", cfg);
+  const int64_t now = 1'000'000;
+  EXPECT_TRUE(log->append(batch(2, now + 999), 0, now).ok());  // records at now+999, now+1000
+  EXPECT_TRUE(log->append(batch(2, now - 5000), 0, now).ok());
+  auto ahead = log->append(batch(2, now + 1001), 0, now);
+  ASSERT_FALSE(ahead.ok());
+  EXPECT_EQ(ahead.error().code, int16_t(model::ErrorCode::INVALID_TIMESTAMP));
+  auto behind = log->append(batch(2, now - 5001, 10, model::Compression::lz4), 0, now);
+  ASSERT_FALSE(behind.ok());
+  EXPECT_EQ(behind.error().code, int16_t(model::ErrorCode::INVALID_TIMESTAMP));
+  EXPECT_EQ(log->log_end_offset(), 4);  // nothing of the rejected batches was written
+  cfg.log_append_time = true;  // LogAppendTime ignores the producer's timestamps
+  log->set_config(cfg);
+  EXPECT_TRUE(log->append(batch(2, now + 999999), 0, now).ok());
+}
+
 }  // namespace
 }  // namespace gregor::storage
