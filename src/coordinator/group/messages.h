@@ -29,6 +29,7 @@ struct GroupConfig {
   int32_t max_size = std::numeric_limits<int32_t>::max();  // group.max.size
   int32_t new_member_join_timeout_ms = 300000;      // Kafka's fixed 5 minutes for new members
   int64_t offsets_retention_ms = 7LL * 24 * 3600 * 1000;  // offsets.retention.minutes (10080)
+  int64_t offsets_retention_check_interval_ms = 600000;  // offsets.retention.check.interval.ms
   int32_t offset_metadata_max_bytes = 4096;         // offset.metadata.max.bytes
 };
 
@@ -50,6 +51,7 @@ struct JoinRequest {
   std::string protocol_type;                // "consumer" for the Java consumer and its kin
   std::vector<Protocol> protocols;
   bool require_known_member_id = false;     // JoinGroup v4+: first join gets MEMBER_ID_REQUIRED
+  bool supports_skip_assignment = false;    // JoinGroup v9+ (KIP-814)
 };
 
 struct JoinMember {  // the leader's view of one member
@@ -101,6 +103,25 @@ struct LeavingMember {
 struct LeaveResponse {
   ErrorCode error = ErrorCode::NONE;  // group-level
   std::vector<ErrorCode> member_errors;  // one per leaving member, in request order
+};
+
+// DescribeGroups' view of one member. Metadata and assignment are filled only when Stable.
+struct MemberDescription {
+  std::string member_id;
+  std::optional<std::string> group_instance_id;
+  std::string client_id;
+  std::string client_host;
+  Bytes metadata;
+  Bytes assignment;
+  bool operator==(const MemberDescription&) const = default;
+};
+
+struct GroupDescription {
+  std::string group_id;
+  std::string state;          // Kafka's state name
+  std::string protocol_type;  // "" if none
+  std::string protocol_name;  // "" unless Stable
+  std::vector<MemberDescription> members;
 };
 
 // The delayed response to a JoinGroup or SyncGroup that returned "pending".

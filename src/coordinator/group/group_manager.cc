@@ -1,0 +1,235 @@
+#include "coordinator/group/group_manager.h"
+
+#include <algorithm>
+
+namespace gregor::group {
+
+GroupManager::GroupManager(GroupConfig config, uint64_t member_id_seed)
+    : config_(config), seed_(member_id_seed) {}
+
+Group* GroupManager::find(const std::string& group_id) {
+  auto it = groups_.find(group_id);
+  return it == groups_.end() ? nullptr : it->second.get();
+}
+const Group* GroupManager::find(const std::string& group_id) const {
+  auto it = groups_.find(group_id);
+  return it == groups_.end() ? nullptr : it->second.get();
+}
+
+Group& GroupManager::create(const std::string& group_id, int64_t now_ms) {
+  auto& slot = groups_[group_id];
+  if (!slot) slot = std::make_unique<Group>(group_id, config_, now_ms, seed_ ^ std::hash<std::string>{}(group_id));
+  return *slot;
+}
+
+void GroupManager::drain(Group& g) {
+  for (auto& c : g.take_completions()) outbox_.push_back(std::move(c));
+}
+
+std::optional<JoinResponse> GroupManager::join(const std::string& group_id, const JoinRequest& req, int64_t now_ms) {
+  Group* g = find(group_id);
+  if (!g) {
+    if (!req.member_id.empty()) {
+      bool bad_timeout = req.session_timeout_ms < config_.min_session_timeout_ms ||
+                         req.session_timeout_ms > config_.max_session_timeout_ms;
+      JoinResponse r;
+      r.error = bad_timeout ? ErrorCode::INVALID_SESSION_TIMEOUT : ErrorCode::UNKNOWN_MEMBER_ID;
+      r.member_id = req.member_id;
+      return r;
+    }
+    g = &create(group_id, now_ms);
+  }
+  auto r = g->join(req, now_ms);
+  drain(*g);
+  return r;
+}
+
+std::optional<SyncResponse> GroupManager::sync(const std::string& group_id, const SyncRequest& req, int64_t now_ms) {
+  Group* g = find(group_id);
+  if (!g) return SyncResponse{ErrorCode::UNKNOWN_MEMBER_ID, {}, {}, {}};
+  auto r = g->sync(req, now_ms);
+  drain(*g);
+  return r;
+}
+
+ErrorCode GroupManager::heartbeat(const std::string& group_id, const HeartbeatRequest& req, int64_t now_ms) {
+  Group* g = find(group_id);
+  return g ? g->heartbeat(req, now_ms) : ErrorCode::UNKNOWN_MEMBER_ID;
+}
+
+LeaveResponse GroupManager::leave(const std::string& group_id, const std::vector<LeavingMember>& members,
+                                  int64_t now_ms) {
+  Group* g = find(group_id);
+  if (!g) return LeaveResponse{ErrorCode::NONE, std::vector<ErrorCode>(members.size(), ErrorCode::UNKNOWN_MEMBER_ID)};
+  auto r = g->leave(members, now_ms);
+  drain(*g);
+  return r;
+}
+
+std::vector<PartitionResult> GroupManager::commit_offsets(const OffsetCommitRequest& req, int64_t now_ms) {
+  ErrorCode error = ErrorCode::NONE;
+  Group* g = find(req.group_id);
+  if (!g) {
+    if (req.generation_id < 0) {
+      g = &create(req.group_id, now_ms);  // a simple group: offsets only, no protocol type
+    } else {
+      error = req.api_version >= 9 ? ErrorCode::GROUP_ID_NOT_FOUND : ErrorCode::ILLEGAL_GENERATION;
+    }
+  }
+  if (g && error == ErrorCode::NONE) error = g->validate_offset_commit(req.member_id, req.group_instance_id, req.generation_id);
+  std::vector<PartitionResult> out;
+  for (const auto& p : req.partitions) {
+    ErrorCode e = error;
+    if (e == ErrorCode::NONE && p.metadata.size() > static_cast<size_t>(config_.offset_metadata_max_bytes)) {
+      e = ErrorCode::OFFSET_METADATA_TOO_LARGE;
+    }
+    if (e == ErrorCode::NONE) {
+      CommittedOffset c{p.offset, p.leader_epoch, p.metadata, now_ms, std::nullopt};
+      if (req.retention_ms && *req.retention_ms >= 0) c.expire_timestamp_ms = now_ms + *req.retention_ms;
+      offsets_.put(req.group_id, p.tp, std::move(c));
+    }
+    out.push_back(PartitionResult{p.tp, e});
+  }
+  return out;
+}
+
+std::vector<FetchedOffset> GroupManager::fetch_offsets(const std::string& group_id,
+                                                       const std::optional<std::vector<TopicPartition>>& partitions) const {
+  std::vector<FetchedOffset> out;
+  auto emit = [&](const TopicPartition& tp, const CommittedOffset* c) {
+    FetchedOffset f;
+    f.tp = tp;
+    if (c) {
+      f.offset = c->offset;
+      f.leader_epoch = c->leader_epoch;
+      f.metadata = c->metadata;
+    }
+    out.push_back(std::move(f));
+  };
+  if (partitions) {
+    for (const auto& tp : *partitions) emit(tp, offsets_.get(group_id, tp));
+  } else {
+    for (const auto& [tp, c] : offsets_.all(group_id)) emit(tp, &c);
+  }
+  return out;
+}
+
+OffsetDeleteResult GroupManager::delete_offsets(const std::string& group_id, const std::vector<TopicPartition>& partitions) {
+  OffsetDeleteResult out;
+  const Group* g = find(group_id);
+  if (!g || g->state() == GroupState::kDead) {
+    out.error = ErrorCode::GROUP_ID_NOT_FOUND;
+    return out;
+  }
+  bool empty = g->state() == GroupState::kEmpty;
+  if (!empty && g->protocol_type() != "consumer") {
+    out.error = ErrorCode::NON_EMPTY_GROUP;
+    return out;
+  }
+  for (const auto& tp : partitions) {
+    if (!empty && g->is_subscribed_to(tp.topic)) {
+      out.partitions.push_back(PartitionResult{tp, ErrorCode::GROUP_SUBSCRIBED_TO_TOPIC});
+      continue;
+    }
+    offsets_.erase(group_id, tp);
+    out.partitions.push_back(PartitionResult{tp, ErrorCode::NONE});
+  }
+  return out;
+}
+
+std::vector<ErrorCode> GroupManager::delete_groups(const std::vector<std::string>& group_ids, int64_t now_ms) {
+  std::vector<ErrorCode> out;
+  for (const auto& id : group_ids) {
+    Group* g = find(id);
+    if (!g || g->state() == GroupState::kDead) {
+      out.push_back(ErrorCode::GROUP_ID_NOT_FOUND);
+    } else if (g->state() != GroupState::kEmpty) {
+      out.push_back(ErrorCode::NON_EMPTY_GROUP);
+    } else {
+      g->mark_dead(now_ms);
+      offsets_.erase_group(id);
+      groups_.erase(id);
+      out.push_back(ErrorCode::NONE);
+    }
+  }
+  return out;
+}
+
+GroupDescription GroupManager::describe(const std::string& group_id) const {
+  const Group* g = find(group_id);
+  if (g) return g->describe();
+  GroupDescription d;
+  d.group_id = group_id;
+  d.state = std::string(state_name(GroupState::kDead));
+  return d;
+}
+
+std::vector<GroupListing> GroupManager::list(const std::vector<std::string>& states) const {
+  std::vector<GroupListing> out;
+  for (const auto& [id, g] : groups_) {
+    if (!states.empty()) {
+      bool match = std::any_of(states.begin(), states.end(),
+                               [&](const std::string& s) { return parse_state(s) == g->state(); });
+      if (!match) continue;
+    }
+    out.push_back(GroupListing{id, g->protocol_type().value_or(""), std::string(state_name(g->state()))});
+  }
+  return out;
+}
+
+// Kafka's offset expiration conditions for classic groups:
+//  - no protocol type (simple group): retention counts from each offset's commit time;
+//  - Empty: retention counts from when the group became Empty;
+//  - Stable consumer group with known subscriptions: offsets of topics nobody subscribes to,
+//    from their commit time.
+// An explicit expire timestamp (old OffsetCommit versions) wins over retention. An Empty group
+// left with no offsets is deleted.
+std::vector<std::string> GroupManager::expire_offsets(int64_t now_ms) {
+  std::vector<std::string> deleted;
+  const int64_t retention = config_.offsets_retention_ms;
+  for (const auto& id : offsets_.group_ids()) {
+    const Group* g = find(id);
+    auto expired_since = [&](const CommittedOffset& c, int64_t base) {
+      if (c.expire_timestamp_ms) return now_ms >= *c.expire_timestamp_ms;
+      return now_ms - base >= retention;
+    };
+    if (!g || !g->protocol_type()) {
+      offsets_.remove_if(id, [&](const TopicPartition&, const CommittedOffset& c) {
+        return expired_since(c, c.commit_timestamp_ms);
+      });
+    } else if (g->state() == GroupState::kEmpty) {
+      offsets_.remove_if(id, [&](const TopicPartition&, const CommittedOffset& c) {
+        return expired_since(c, g->state_timestamp_ms());
+      });
+    } else if (g->state() == GroupState::kStable && g->protocol_type() == "consumer" && g->subscribed_topics()) {
+      offsets_.remove_if(id, [&](const TopicPartition& tp, const CommittedOffset& c) {
+        return !g->is_subscribed_to(tp.topic) && expired_since(c, c.commit_timestamp_ms);
+      });
+    }
+  }
+  for (auto it = groups_.begin(); it != groups_.end();) {
+    Group& g = *it->second;
+    if (g.state() == GroupState::kEmpty && !offsets_.has_offsets(it->first)) {
+      g.mark_dead(now_ms);
+      deleted.push_back(it->first);
+      it = groups_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return deleted;
+}
+
+std::vector<std::string> GroupManager::tick(int64_t now_ms) {
+  for (auto& [id, g] : groups_) {
+    g->tick(now_ms);
+    drain(*g);
+  }
+  if (now_ms < next_expiry_check_ms_) return {};
+  next_expiry_check_ms_ = now_ms + config_.offsets_retention_check_interval_ms;
+  return expire_offsets(now_ms);
+}
+
+std::vector<Completion> GroupManager::take_completions() { return std::exchange(outbox_, {}); }
+
+}  // namespace gregor::group
