@@ -65,7 +65,6 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
   // Resolve the requested partitions (topic ids from v13).
   std::vector<Wanted> requested;
   std::vector<std::pair<std::string, int32_t>> forgotten;
-  std::map<std::pair<std::string, int32_t>, int16_t> resolve_errors;
   for (const auto& t : req->topics) {
     std::string name = t.topic;
     if (version >= 13) {
