@@ -3,20 +3,9 @@
 #include <algorithm>
 
 #include "base/assert.h"
+#include "base/splitmix.h"
 
 namespace gregor::cli {
-namespace {
-
-// SplitMix64: a small, well-mixed generator; also used to hash record indexes to positions.
-uint64_t splitmix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-}  // namespace
-
 PayloadPool::PayloadPool(size_t record_size, uint64_t seed) : record_size_(record_size) {
   GREGOR_ASSERT(record_size > 0);
   constexpr size_t kPhrases = 64;

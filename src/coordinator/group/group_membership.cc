@@ -4,19 +4,11 @@
 #include <map>
 
 #include "base/assert.h"
+#include "base/splitmix.h"
 #include "coordinator/group/consumer_protocol.h"
 #include "coordinator/group/group.h"
 
 namespace gregor::group {
-
-namespace {
-uint64_t splitmix64(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-}  // namespace
 
 Member* Group::find(const std::string& member_id) {
   for (auto& m : members_) {
