@@ -1,6 +1,7 @@
 #include "coordinator/group/group_manager.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace gregor::group {
 
@@ -193,18 +194,21 @@ std::vector<std::string> GroupManager::expire_offsets(int64_t now_ms) {
       if (c.expire_timestamp_ms) return now_ms >= *c.expire_timestamp_ms;
       return now_ms - base >= retention;
     };
+    auto note = [&](const std::vector<TopicPartition>& removed) {
+      for (const auto& tp : removed) expired_offsets_.emplace_back(id, tp);
+    };
     if (!g || !g->protocol_type()) {
-      offsets_.remove_if(id, [&](const TopicPartition&, const CommittedOffset& c) {
+      note(offsets_.remove_if(id, [&](const TopicPartition&, const CommittedOffset& c) {
         return expired_since(c, c.commit_timestamp_ms);
-      });
+      }));
     } else if (g->state() == GroupState::kEmpty) {
-      offsets_.remove_if(id, [&](const TopicPartition&, const CommittedOffset& c) {
+      note(offsets_.remove_if(id, [&](const TopicPartition&, const CommittedOffset& c) {
         return expired_since(c, g->state_timestamp_ms());
-      });
+      }));
     } else if (g->state() == GroupState::kStable && g->protocol_type() == "consumer" && g->subscribed_topics()) {
-      offsets_.remove_if(id, [&](const TopicPartition& tp, const CommittedOffset& c) {
+      note(offsets_.remove_if(id, [&](const TopicPartition& tp, const CommittedOffset& c) {
         return !g->is_subscribed_to(tp.topic) && expired_since(c, c.commit_timestamp_ms);
-      });
+      }));
     }
   }
   for (auto it = groups_.begin(); it != groups_.end();) {
@@ -231,5 +235,99 @@ std::vector<std::string> GroupManager::tick(int64_t now_ms) {
 }
 
 std::vector<Completion> GroupManager::take_completions() { return std::exchange(outbox_, {}); }
+
+std::vector<std::pair<std::string, TopicPartition>> GroupManager::take_expired_offsets() {
+  return std::exchange(expired_offsets_, {});
+}
+
+void GroupManager::load_offset(const std::string& group_id, const TopicPartition& tp,
+                               std::optional<CommittedOffset> offset) {
+  if (offset) {
+    offsets_.put(group_id, tp, std::move(*offset));
+  } else {
+    offsets_.erase(group_id, tp);
+  }
+}
+
+void GroupManager::load_group(const std::string& group_id, std::optional<GroupMetadata> metadata) {
+  loading_groups_[group_id] = std::move(metadata);
+}
+
+std::vector<std::string> GroupManager::finish_load(int64_t now_ms) {
+  std::vector<std::string> loaded;
+  for (auto& [id, md] : loading_groups_) {
+    if (!md) {
+      // A tombstone: the group was deleted. Offsets written after it (a new simple group) stay.
+      continue;
+    }
+    Group& g = create(id, now_ms);
+    std::vector<Member> members;
+    for (auto& mm : md->members) {
+      Member m;
+      m.member_id = mm.member_id;
+      m.group_instance_id = mm.group_instance_id;
+      m.client_id = mm.client_id;
+      m.client_host = mm.client_host;
+      m.session_timeout_ms = mm.session_timeout_ms;
+      m.rebalance_timeout_ms = mm.rebalance_timeout_ms;
+      m.protocol_type = md->protocol_type;
+      if (md->protocol_name) m.protocols.push_back(Protocol{*md->protocol_name, std::move(mm.subscription)});
+      m.assignment = std::move(mm.assignment);
+      members.push_back(std::move(m));
+    }
+    std::optional<std::string> type;
+    if (!md->protocol_type.empty()) type = md->protocol_type;
+    g.load(md->generation_id, type, md->protocol_name, md->leader, md->current_state_timestamp_ms, std::move(members),
+           now_ms);
+    loaded.push_back(id);
+  }
+  loading_groups_.clear();
+  for (const auto& id : offsets_.group_ids()) {
+    if (!find(id)) {
+      create(id, now_ms);
+      loaded.push_back(id);
+    }
+  }
+  return loaded;
+}
+
+GroupMetadata GroupManager::to_metadata(const Group& g) {
+  GroupMetadata md;
+  md.protocol_type = g.protocol_type().value_or("");
+  md.generation_id = g.generation_id();
+  md.protocol_name = g.protocol_name();
+  md.leader = g.leader_id();
+  md.current_state_timestamp_ms = g.state_timestamp_ms();
+  for (const auto& m : g.members()) {
+    MemberMetadata mm;
+    mm.member_id = m.member_id;
+    mm.group_instance_id = m.group_instance_id;
+    mm.client_id = m.client_id;
+    mm.client_host = m.client_host;
+    mm.rebalance_timeout_ms = m.rebalance_timeout_ms;
+    mm.session_timeout_ms = m.session_timeout_ms;
+    if (g.protocol_name()) {
+      if (const Bytes* b = m.metadata(*g.protocol_name())) mm.subscription = *b;
+    }
+    mm.assignment = m.assignment;
+    md.members.push_back(std::move(mm));
+  }
+  return md;
+}
+
+std::vector<std::string> GroupManager::group_ids() const {
+  std::vector<std::string> out;
+  for (const auto& [id, g] : groups_) out.push_back(id);
+  return out;
+}
+
+void GroupManager::restore_offset(const std::string& group_id, const TopicPartition& tp,
+                                  const std::optional<CommittedOffset>& c) {
+  if (c) {
+    offsets_.put(group_id, tp, *c);
+  } else {
+    offsets_.erase(group_id, tp);
+  }
+}
 
 }  // namespace gregor::group

@@ -15,6 +15,7 @@
 
 #include "coordinator/group/group.h"
 #include "coordinator/group/offset_store.h"
+#include "coordinator/group/records.h"
 
 namespace gregor::group {
 
@@ -93,6 +94,22 @@ class GroupManager {
   // offsets is deleted (Kafka's cleanupGroupMetadata). Returns the deleted groups.
   std::vector<std::string> expire_offsets(int64_t now_ms);
   std::vector<Completion> take_completions();
+  // Offsets removed by retention since the last call (the caller writes their tombstones).
+  std::vector<std::pair<std::string, TopicPartition>> take_expired_offsets();
+
+  // --- Loading from __consumer_offsets, in log order; finish_load() builds the groups. ---
+  void load_offset(const std::string& group_id, const TopicPartition& tp, std::optional<CommittedOffset> offset);
+  void load_group(const std::string& group_id, std::optional<GroupMetadata> metadata);
+  // Creates every loaded group (Stable with its members, or Empty); groups that only have
+  // offsets become simple groups (Empty, no protocol type), as Kafka does. Returns their ids.
+  std::vector<std::string> finish_load(int64_t now_ms);
+
+  // The GroupMetadata record for g's current state (members' metadata for the chosen protocol).
+  static GroupMetadata to_metadata(const Group& g);
+  // Every group, by id.
+  std::vector<std::string> group_ids() const;
+  // Puts back the offset that was committed before a failed write (nullopt: none was).
+  void restore_offset(const std::string& group_id, const TopicPartition& tp, const std::optional<CommittedOffset>& c);
 
   Group* find(const std::string& group_id);
   const Group* find(const std::string& group_id) const;
@@ -108,6 +125,8 @@ class GroupManager {
   std::map<std::string, std::unique_ptr<Group>> groups_;
   OffsetStore offsets_;
   std::vector<Completion> outbox_;
+  std::vector<std::pair<std::string, TopicPartition>> expired_offsets_;
+  std::map<std::string, std::optional<GroupMetadata>> loading_groups_;
   int64_t next_expiry_check_ms_ = 0;
 };
 
