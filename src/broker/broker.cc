@@ -99,6 +99,7 @@ void Broker::install_image(ShardState& st, metadata::ImagePtr image) {
       ++it;
       continue;
     }
+    if (it->first.first == "__consumer_offsets") st.groups.erase(it->first.second);
     auto dir = it->second->log ? it->second->log->dir() : std::filesystem::path();
     it->second->log.reset();
     if (!dir.empty()) {
@@ -141,7 +142,9 @@ void Broker::install_image(ShardState& st, metadata::ImagePtr image) {
             !s.ok())
           GLOG_WARN("partition.metadata for {}: {}", key, s.error().message);
       }
-      st.partitions[{name, idx}] = std::move(part);
+      auto& placed = st.partitions[{name, idx}];
+      placed = std::move(part);
+      open_group_partition(st, *placed);
     }
   }
 }
@@ -185,6 +188,7 @@ asio::awaitable<void> Broker::stop() {
     auto got = co_await shards_.invoke_on(s, [this, s] {
       std::pair<Entries, Entries> out;
       auto& st = *states_[s];
+      st.groups.clear();
       for (auto& [key, p] : st.partitions) {
         if (auto c = p->log->close(); !c.ok()) GLOG_ERROR("closing {}-{}: {}", key.first, key.second, c.error().message);
         auto parent = p->log->dir().parent_path();

@@ -68,8 +68,29 @@ class Broker {
   // Wakes long-polling fetches registered on partition p (called on p's owner shard).
   void notify_waiters(Partition& p);
 
+  // --- The group coordinator (groups.cc). ---
+  struct GroupLocation {
+    int16_t error = 0;       // COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR, or 0
+    int32_t partition = -1;  // of __consumer_offsets
+    size_t shard = 0;        // the shard that owns that partition
+  };
+  // Where group_id is coordinated, from this shard's image.
+  GroupLocation locate_group(const std::string& group_id);
+  // Creates __consumer_offsets (offsets.topic.* settings) if it does not exist; any shard.
+  asio::awaitable<void> ensure_offsets_topic();
+  // Registers a parked request of this shard; the token goes into the JoinGroup/SyncGroup.
+  uint64_t park_group_request(std::shared_ptr<GroupWaiter> waiter);
+  void unpark_group_request(uint64_t token);
+  // Sends each completion to the shard whose request it answers (from the coordinator's shard).
+  void deliver_group_completions(std::vector<group::Completion> completions);
+  // Group timers and offset retention for the coordinators of this shard (run every 50 ms).
+  void group_tick();
+  // This shard's coordinator clock: wall time, never going backwards.
+  int64_t group_now();
+
  private:
   void install_image(ShardState& st, metadata::ImagePtr image);
+  void open_group_partition(ShardState& st, Partition& p);
   std::filesystem::path dir_for(const std::string& topic, int32_t partition) const;
 
   net::ShardSet& shards_;

@@ -30,6 +30,18 @@ const std::array kServed = {
     api<proto::CreatePartitionsRequest>(handlers::create_partitions),
     api<proto::IncrementalAlterConfigsRequest>(handlers::incremental_alter_configs),
     api<proto::DescribeClusterRequest>(handlers::describe_cluster),
+    api<proto::OffsetCommitRequest>(handlers::offset_commit),
+    api<proto::OffsetFetchRequest>(handlers::offset_fetch),
+    api<proto::JoinGroupRequest>(handlers::join_group),
+    api<proto::HeartbeatRequest>(handlers::heartbeat),
+    api<proto::LeaveGroupRequest>(handlers::leave_group),
+    api<proto::SyncGroupRequest>(handlers::sync_group),
+    api<proto::DescribeGroupsRequest>(handlers::describe_groups),
+    api<proto::ListGroupsRequest>(handlers::list_groups),
+    api<proto::DeleteGroupsRequest>(handlers::delete_groups),
+    api<proto::OffsetDeleteRequest>(handlers::offset_delete),
+    api<proto::DeleteRecordsRequest>(handlers::delete_records),
+    api<proto::DescribeLogDirsRequest>(handlers::describe_log_dirs),
 };
 
 }  // namespace

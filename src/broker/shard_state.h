@@ -1,5 +1,7 @@
 // ShardState: everything one shard owns: its copy of the metadata image and the effective
-// broker config, the partitions it hosts, and its fetch sessions.
+// broker config, the partitions it hosts, its fetch sessions, the group coordinators of the
+// __consumer_offsets partitions it hosts, and the JoinGroup/SyncGroup requests of its
+// connections that are parked until their rebalance answers them.
 // Thread-safety: owner shard only (reached from elsewhere through ShardSet::invoke_on).
 #pragma once
 
@@ -10,10 +12,13 @@
 
 #include "broker/fetch_session.h"
 #include "broker/partition.h"
+#include "coordinator/group/group_partition.h"
 #include "metadata/broker_config.h"
 #include "metadata/image.h"
 
 namespace gregor::broker {
+
+struct GroupWaiter;  // broker/group_waiter.h
 
 using PartitionKey = std::pair<std::string, int32_t>;
 
@@ -23,6 +28,10 @@ struct ShardState {
   metadata::BrokerConfig config;
   std::map<PartitionKey, std::unique_ptr<Partition>> partitions;
   FetchSessionCache sessions;
+  std::map<int32_t, std::unique_ptr<group::GroupPartition>> groups;  // by __consumer_offsets partition
+  std::map<uint64_t, std::shared_ptr<GroupWaiter>> group_waiters;  // by token
+  uint64_t next_group_token = 1;
+  int64_t group_clock_ms = 0;  // wall clock as the group coordinators see it: never goes back
 
   Partition* find(const std::string& topic, int32_t partition) {
     auto it = partitions.find({topic, partition});

@@ -33,6 +33,19 @@ void log_exception(std::exception_ptr e, const char* what) {
   }
 }
 
+// Group coordinator timers (session expiry, join and sync deadlines, offset retention) on one
+// shard, every 50 ms: the granularity of a member's session timeout.
+asio::awaitable<void> group_timer_loop(broker::Broker& broker, std::atomic<bool>& stopping) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  while (!stopping.load()) {
+    timer.expires_after(std::chrono::milliseconds(50));
+    std::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (stopping.load()) break;
+    broker.group_tick();
+  }
+}
+
 // Retention, rolls and flush policy on one shard, once a second.
 asio::awaitable<void> housekeeping_loop(broker::Broker& broker, std::atomic<bool>& stopping) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
@@ -134,6 +147,8 @@ int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_
                              [](std::exception_ptr e) { log_exception(e, "listener"); });
             asio::co_spawn(shards.context(s), housekeeping_loop(broker, stopping),
                            [](std::exception_ptr e) { log_exception(e, "housekeeping"); });
+            asio::co_spawn(shards.context(s), group_timer_loop(broker, stopping),
+                           [](std::exception_ptr e) { log_exception(e, "group timers"); });
           });
         }
         std::string where;

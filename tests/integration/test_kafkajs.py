@@ -116,7 +116,6 @@ def test_kafkajs_admin(shared):
     assert report["cluster"]["brokers"][0]["port"] == shared.port
 
 
-@pytest.mark.needs_groups
 def test_kafkajs_group_consumer(shared, tmp_path):
     topic = "js-group"
     itlib.create_topic(shared.bootstrap, topic, 3)

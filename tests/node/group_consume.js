@@ -5,10 +5,12 @@
 // groups on the broker (FindCoordinator, JoinGroup, SyncGroup, Heartbeat, OffsetCommit...).
 const fs = require('fs')
 const { Kafka, logLevel } = require('kafkajs')
+const codecs = require('./codecs')
 
 async function main () {
   const [bootstrap, topic, groupId, countArg, outFile] = process.argv.slice(2)
   const count = Number(countArg)
+  for (const c of ['snappy', 'lz4', 'zstd']) await codecs.register(c)  // read whatever was produced
   const kafka = new Kafka({ clientId: 'gregor-it-kafkajs-group', brokers: [bootstrap], logLevel: logLevel.WARN })
   const consumer = kafka.consumer({ groupId, sessionTimeout: 10000, heartbeatInterval: 1000 })
   await consumer.connect()

@@ -1,37 +1,74 @@
-// FindCoordinator (10): locates the group or transaction coordinator for keys (batched from
-// v4). This node does not run the group and transaction coordinators yet, so every key gets
-// COORDINATOR_NOT_AVAILABLE, the answer Kafka gives while a coordinator is not loaded; clients
-// retry. (librdkafka also reads the advertised FindCoordinator range to enable LZ4.)
+// FindCoordinator (10): locates the coordinator of each key (one key before v4, a batch from
+// v4). Groups (key type 0) are coordinated by the leader of __consumer_offsets partition
+// hash(group) % offsets.topic.num.partitions, which is created on the first request, as Kafka
+// does. Transaction coordinators (key type 1) do not run yet, so those keys get
+// COORDINATOR_NOT_AVAILABLE, the answer Kafka gives while a coordinator is not loaded.
 #include "broker/broker.h"
+#include "broker/handlers/group_common.h"
 #include "broker/handlers/handlers.h"
 #include "protocol/generated/messages.h"
 
 namespace gregor::broker::handlers {
 
 namespace {
-constexpr int16_t kCoordinatorNotAvailable = 15;
-constexpr const char* kWhy = "The coordinator is not available.";
+
+constexpr int8_t kGroupKey = 0, kTransactionKey = 1;
+
+struct Found {
+  int16_t error = 0;
+  std::string message;
+  int32_t node_id = -1;
+  std::string host;
+  int32_t port = -1;
+};
+
+Found locate(RequestContext& ctx, int8_t key_type, const std::string& key) {
+  Broker& broker = ctx.broker;
+  if (key_type == kTransactionKey)
+    return Found{int16_t(ErrorCode::COORDINATOR_NOT_AVAILABLE), "The coordinator is not available."};
+  if (key_type != kGroupKey)
+    return Found{int16_t(ErrorCode::INVALID_REQUEST), "Unknown coordinator key type " + std::to_string(key_type)};
+  auto where = broker.locate_group(key);
+  if (where.error != 0) {
+    return Found{where.error, where.error == int16_t(ErrorCode::NOT_COORDINATOR)
+                                  ? "This is not the correct coordinator."
+                                  : "The coordinator is not available."};
+  }
+  const auto& image = *broker.local().image;
+  auto b = image.brokers.find(broker.options().node_id);
+  if (b == image.brokers.end()) return Found{int16_t(ErrorCode::COORDINATOR_NOT_AVAILABLE), "The coordinator is not available."};
+  auto [host, port] = broker.endpoint_for(b->second, ctx.conn.listener_name);
+  return Found{0, {}, b->first, host, port};
+}
+
 }  // namespace
 
 asio::awaitable<net::HandlerResult> find_coordinator(RequestContext& ctx) {
   auto req = decode_body<proto::FindCoordinatorRequest>(ctx);
   if (!req) co_return close_connection();
+  const int16_t v = ctx.version();
+  int8_t key_type = v >= 1 ? req->key_type : kGroupKey;
+  if (key_type == kGroupKey) co_await ctx.broker.ensure_offsets_topic();
   proto::FindCoordinatorResponse resp;
-  if (ctx.version() >= 4) {
+  if (v >= 4) {
     for (const auto& key : req->coordinator_keys) {
+      auto f = locate(ctx, key_type, key);
       proto::FindCoordinatorResponse::Coordinator c;
       c.key = key;
-      c.node_id = -1;
-      c.port = -1;
-      c.error_code = kCoordinatorNotAvailable;
-      c.error_message = kWhy;
+      c.node_id = f.node_id;
+      c.host = f.host;
+      c.port = f.port;
+      c.error_code = f.error;
+      if (f.error != 0) c.error_message = f.message;
       resp.coordinators.push_back(std::move(c));
     }
   } else {
-    resp.error_code = kCoordinatorNotAvailable;
-    resp.error_message = kWhy;
-    resp.node_id = -1;
-    resp.port = -1;
+    auto f = locate(ctx, key_type, req->key);
+    resp.error_code = f.error;
+    if (f.error != 0) resp.error_message = f.message;
+    resp.node_id = f.node_id;
+    resp.host = f.host;
+    resp.port = f.port;
   }
   co_return respond(ctx, resp);
 }

@@ -22,5 +22,17 @@ asio::awaitable<net::HandlerResult> incremental_alter_configs(RequestContext& ct
 asio::awaitable<net::HandlerResult> describe_cluster(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> init_producer_id(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> find_coordinator(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> join_group(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> sync_group(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> heartbeat(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> leave_group(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> offset_commit(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> offset_fetch(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> describe_groups(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> list_groups(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> delete_groups(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> offset_delete(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> delete_records(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> describe_log_dirs(RequestContext& ctx);
 
 }  // namespace gregor::broker::handlers

@@ -44,9 +44,15 @@ asio::awaitable<net::HandlerResult> metadata(RequestContext& ctx) {
   bool allow_auto = ctx.version() < 4 || req->allow_auto_topic_creation;
   if (allow_auto && st.config.get_bool("auto.create.topics.enable") && req->topics) {
     std::vector<controller::CreateTopicSpec> specs;
+    bool want_offsets_topic = false;
     for (const auto& t : *req->topics) {
       if (!t.name || st.image->find_topic(*t.name)) continue;
       if (!storage::validate_topic_name(*t.name).ok()) continue;
+      // Internal topics are created with their own settings by their coordinators.
+      if (metadata::is_internal_topic(*t.name)) {
+        want_offsets_topic |= *t.name == "__consumer_offsets";
+        continue;
+      }
       controller::CreateTopicSpec spec;
       spec.name = *t.name;
       specs.push_back(spec);
@@ -60,6 +66,7 @@ asio::awaitable<net::HandlerResult> metadata(RequestContext& ctx) {
       });
       co_await broker.publish();
     }
+    if (want_offsets_topic) co_await broker.ensure_offsets_topic();
   }
   const auto& image = *broker.local().image;
 
