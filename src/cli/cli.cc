@@ -1,8 +1,14 @@
 #include "cli/cli.h"
 
+#include <iostream>
 #include <memory>
 
+#include "cli/configs_command.h"
+#include "cli/console_consumer.h"
+#include "cli/console_producer.h"
 #include "cli/dump_log.h"
+#include "cli/groups_command.h"
+#include "cli/groups_reset_command.h"
 #include "cli/perf_consume.h"
 #include "cli/perf_produce.h"
 #include "cli/topics_command.h"
@@ -34,7 +40,24 @@ void register_commands(CLI::App& app) {
   add_command<TopicsCreateOptions>(*topics, define_topics_create, run_topics_create);
   add_command<TopicsListOptions>(*topics, define_topics_list, run_topics_list);
   add_command<TopicsDescribeOptions>(*topics, define_topics_describe, run_topics_describe);
+  add_command<TopicsAlterOptions>(*topics, define_topics_alter, run_topics_alter);
   add_command<TopicsDeleteOptions>(*topics, define_topics_delete, run_topics_delete);
+
+  CLI::App* groups = app.add_subcommand("groups", "List, describe, delete consumer groups and reset their offsets");
+  groups->require_subcommand(1);
+  add_command<GroupsListOptions>(*groups, define_groups_list, run_groups_list);
+  add_command<GroupsDescribeOptions>(*groups, define_groups_describe, run_groups_describe);
+  add_command<GroupsDeleteOptions>(*groups, define_groups_delete, run_groups_delete);
+  add_command<GroupsResetOptions>(*groups, define_groups_reset, run_groups_reset);
+
+  CLI::App* configs = app.add_subcommand("configs", "Describe and alter topic and broker configs");
+  configs->require_subcommand(1);
+  add_command<ConfigsDescribeOptions>(*configs, define_configs_describe, run_configs_describe);
+  add_command<ConfigsAlterOptions>(*configs, define_configs_alter, run_configs_alter);
+
+  add_command<ConsoleProducerOptions>(app, define_console_producer,
+                                      [](const ConsoleProducerOptions& o) { return run_console_producer(o, std::cin); });
+  add_command<ConsoleConsumerOptions>(app, define_console_consumer, run_console_consumer);
 
   CLI::App* perf = app.add_subcommand("perf", "Producer and consumer performance tests");
   perf->require_subcommand(1);

@@ -3,7 +3,18 @@
 #include <iostream>
 #include <sstream>
 
+#include "base/clock.h"
+
 namespace gregor::cli {
+
+Deadline::Deadline(int timeout_ms) : deadline_ms_(mono_ms() + timeout_ms) {}
+
+int Deadline::remaining_ms() const {
+  const int64_t left = deadline_ms_ - mono_ms();
+  return left < 1 ? 1 : static_cast<int>(left);
+}
+
+bool Deadline::expired() const { return mono_ms() >= deadline_ms_; }
 
 void print_error(std::ostream& err, std::string_view message) {
   std::ostringstream line;  // One write, so concurrent lines do not interleave mid-line.

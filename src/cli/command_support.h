@@ -3,6 +3,7 @@
 // Thread-safety: free functions; print_error may be called from any thread (one write per line).
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -17,6 +18,18 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // Kafka error, I/O error, incomplete run.
 
 using KeyValue = std::pair<std::string, std::string>;
+
+// The time left of a command's --timeout-ms budget, measured on the monotonic clock.
+class Deadline {
+ public:
+  explicit Deadline(int timeout_ms);
+  // Milliseconds left, at least 1, so librdkafka still gets a bounded wait after expiry.
+  int remaining_ms() const;
+  bool expired() const;
+
+ private:
+  int64_t deadline_ms_;
+};
 
 // Writes "gregor: <message>\n" to err (std::cerr by default).
 void print_error(std::string_view message);

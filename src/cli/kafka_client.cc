@@ -33,6 +33,12 @@ Error kafka_error(std::string_view what, rd_kafka_resp_err_t err, std::string_vi
   return make_error(static_cast<int16_t>(err), std::move(text));
 }
 
+Error kafka_error(std::string_view what, const rd_kafka_error_t* error) {
+  if (error == nullptr) return kafka_error(what, RD_KAFKA_RESP_ERR_NO_ERROR);
+  const char* msg = rd_kafka_error_string(error);
+  return kafka_error(what, rd_kafka_error_code(error), msg ? msg : "");
+}
+
 Status set_conf(rd_kafka_conf_t* conf, const std::string& key, const std::string& value) {
   char errstr[512];
   if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {

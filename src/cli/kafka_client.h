@@ -35,12 +35,21 @@ struct TopicHandleDeleter {
   void operator()(rd_kafka_topic_t* t) const { rd_kafka_topic_destroy(t); }
 };
 
+struct PartitionListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* l) const { rd_kafka_topic_partition_list_destroy(l); }
+};
+struct HeadersDeleter {
+  void operator()(rd_kafka_headers_t* h) const { rd_kafka_headers_destroy(h); }
+};
+
 using ConfHandle = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
 using ClientHandle = std::unique_ptr<rd_kafka_t, ClientDeleter>;
 using QueueHandle = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
 using EventHandle = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
 using MetadataHandle = std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter>;
 using TopicHandle = std::unique_ptr<rd_kafka_topic_t, TopicHandleDeleter>;
+using PartitionListHandle = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+using HeadersHandle = std::unique_ptr<rd_kafka_headers_t, HeadersDeleter>;
 
 // "NAME: message", e.g. "TOPIC_ALREADY_EXISTS: Topic 'a' already exists.". If message is empty,
 // librdkafka's description of the code is used instead.
@@ -56,6 +65,9 @@ Result<ConfHandle> make_conf(const std::string& bootstrap_servers, const std::ve
 
 // Sets one property; the error names the property and librdkafka's reason.
 Status set_conf(rd_kafka_conf_t* conf, const std::string& key, const std::string& value);
+
+// The same for a librdkafka error object (which may be null: then "no error").
+Error kafka_error(std::string_view what, const rd_kafka_error_t* error);
 
 // Creates a client of the given type. Takes ownership of conf (also on failure).
 Result<ClientHandle> make_client(rd_kafka_type_t type, ConfHandle conf);

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "cli/json_output.h"
+
 namespace gregor::cli {
 namespace {
 
@@ -45,6 +47,29 @@ std::string format_topic_list(const std::vector<TopicInfo>& topics) {
     out += '\n';
   }
   return out;
+}
+
+std::string topic_descriptions_json(const std::vector<TopicInfo>& topics) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const TopicInfo& t : topics) {
+    nlohmann::json partitions = nlohmann::json::array();
+    for (const PartitionInfo& p : t.partitions) {
+      partitions.push_back({{"partition", p.id},
+                            {"leader", p.leader < 0 ? nlohmann::json(nullptr) : nlohmann::json(p.leader)},
+                            {"replicas", p.replicas},
+                            {"isr", p.isr}});
+    }
+    nlohmann::json configs = nlohmann::json::object();
+    for (const auto& [key, value] : t.configs) configs[key] = value;
+    out.push_back({{"name", t.name}, {"partitions", std::move(partitions)}, {"configs", std::move(configs)}});
+  }
+  return dump_json(out);
+}
+
+std::string topic_list_json(const std::vector<TopicInfo>& topics) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const TopicInfo& t : topics) out.push_back(t.name);
+  return dump_json(out);
 }
 
 }  // namespace gregor::cli

@@ -2,52 +2,25 @@
 
 #include <algorithm>
 
+#include "cli/admin_request.h"
+
 namespace gregor::cli {
 namespace {
 
-struct AdminOptionsDeleter {
-  void operator()(rd_kafka_AdminOptions_t* o) const { rd_kafka_AdminOptions_destroy(o); }
-};
 struct NewTopicDeleter {
   void operator()(rd_kafka_NewTopic_t* t) const { rd_kafka_NewTopic_destroy(t); }
 };
 struct DeleteTopicDeleter {
   void operator()(rd_kafka_DeleteTopic_t* t) const { rd_kafka_DeleteTopic_destroy(t); }
 };
+struct NewPartitionsDeleter {
+  void operator()(rd_kafka_NewPartitions_t* p) const { rd_kafka_NewPartitions_destroy(p); }
+};
 struct ConfigResourceDeleter {
   void operator()(rd_kafka_ConfigResource_t* r) const { rd_kafka_ConfigResource_destroy(r); }
 };
-using AdminOptionsHandle = std::unique_ptr<rd_kafka_AdminOptions_t, AdminOptionsDeleter>;
 
-// Options for one admin request: the broker gets timeout_ms for the request and for the
-// operation (topic creation/deletion completing on the controller).
-Result<AdminOptionsHandle> admin_options(rd_kafka_t* rk, rd_kafka_admin_op_t op, int timeout_ms) {
-  AdminOptionsHandle options(rd_kafka_AdminOptions_new(rk, op));
-  char errstr[256];
-  if (rd_kafka_AdminOptions_set_request_timeout(options.get(), timeout_ms, errstr, sizeof errstr) != 0) {
-    return make_error(0, std::string("invalid timeout: ") + errstr);
-  }
-  if (op == RD_KAFKA_ADMIN_OP_CREATETOPICS || op == RD_KAFKA_ADMIN_OP_DELETETOPICS) {
-    if (rd_kafka_AdminOptions_set_operation_timeout(options.get(), timeout_ms, errstr, sizeof errstr) != 0) {
-      return make_error(0, std::string("invalid timeout: ") + errstr);
-    }
-  }
-  return options;
-}
-
-// Waits for the admin result on q. librdkafka times the request out itself after timeout_ms;
-// the grace period only guards against a result that never arrives.
-Result<EventHandle> await_result(rd_kafka_queue_t* q, int timeout_ms, const std::string& what) {
-  EventHandle ev(rd_kafka_queue_poll(q, timeout_ms + 2000));
-  if (!ev) return kafka_error(what, RD_KAFKA_RESP_ERR__TIMED_OUT);
-  if (rd_kafka_resp_err_t err = rd_kafka_event_error(ev.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    const char* msg = rd_kafka_event_error_string(ev.get());
-    return kafka_error(what, err, msg ? msg : "");
-  }
-  return ev;
-}
-
-// The single per-topic result of a CreateTopics or DeleteTopics request.
+// The single per-topic result of a CreateTopics, DeleteTopics or CreatePartitions request.
 Status topic_result_status(const rd_kafka_topic_result_t** results, size_t count, const std::string& what) {
   if (count != 1) return make_error(-1, what + ": expected 1 topic result, got " + std::to_string(count));
   rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[0]);
@@ -83,7 +56,7 @@ Status TopicAdmin::create_topic(const NewTopicSpec& spec, int timeout_ms) {
   QueueHandle q(rd_kafka_queue_new(client_.get()));
   rd_kafka_NewTopic_t* topics[] = {topic.get()};
   rd_kafka_CreateTopics(client_.get(), topics, 1, options->get(), q.get());
-  auto ev = await_result(q.get(), timeout_ms, what);
+  auto ev = await_admin_result(q.get(), timeout_ms, what);
   if (!ev) return ev.error();
   const rd_kafka_CreateTopics_result_t* res = rd_kafka_event_CreateTopics_result(ev->get());
   if (res == nullptr) return make_error(-1, what + ": unexpected admin result");
@@ -100,7 +73,7 @@ Status TopicAdmin::delete_topic(const std::string& name, int timeout_ms) {
   QueueHandle q(rd_kafka_queue_new(client_.get()));
   rd_kafka_DeleteTopic_t* topics[] = {topic.get()};
   rd_kafka_DeleteTopics(client_.get(), topics, 1, options->get(), q.get());
-  auto ev = await_result(q.get(), timeout_ms, what);
+  auto ev = await_admin_result(q.get(), timeout_ms, what);
   if (!ev) return ev.error();
   const rd_kafka_DeleteTopics_result_t* res = rd_kafka_event_DeleteTopics_result(ev->get());
   if (res == nullptr) return make_error(-1, what + ": unexpected admin result");
@@ -109,8 +82,30 @@ Status TopicAdmin::delete_topic(const std::string& name, int timeout_ms) {
   return topic_result_status(results, count, what);
 }
 
-Result<std::vector<TopicInfo>> TopicAdmin::list_topics(int timeout_ms) {
-  auto md = fetch_all_metadata(client_.get(), timeout_ms);
+Status TopicAdmin::create_partitions(const std::string& name, int total, int timeout_ms) {
+  const std::string what = "cannot add partitions to topic '" + name + "'";
+  char errstr[512];
+  std::unique_ptr<rd_kafka_NewPartitions_t, NewPartitionsDeleter> parts(
+      rd_kafka_NewPartitions_new(name.c_str(), static_cast<size_t>(total), errstr, sizeof errstr));
+  if (!parts) return make_error(0, what + ": " + errstr);
+  auto options = admin_options(client_.get(), RD_KAFKA_ADMIN_OP_CREATEPARTITIONS, timeout_ms);
+  if (!options) return options.error();
+  QueueHandle q(rd_kafka_queue_new(client_.get()));
+  rd_kafka_NewPartitions_t* list[] = {parts.get()};
+  rd_kafka_CreatePartitions(client_.get(), list, 1, options->get(), q.get());
+  auto ev = await_admin_result(q.get(), timeout_ms, what);
+  if (!ev) return ev.error();
+  const rd_kafka_CreatePartitions_result_t* res = rd_kafka_event_CreatePartitions_result(ev->get());
+  if (res == nullptr) return make_error(-1, what + ": unexpected admin result");
+  size_t count = 0;
+  const rd_kafka_topic_result_t** results = rd_kafka_CreatePartitions_result_topics(res, &count);
+  return topic_result_status(results, count, what);
+}
+
+Result<std::vector<TopicInfo>> TopicAdmin::list_topics(int timeout_ms) { return list_topic_infos(client_.get(), timeout_ms); }
+
+Result<std::vector<TopicInfo>> list_topic_infos(rd_kafka_t* rk, int timeout_ms) {
+  auto md = fetch_all_metadata(rk, timeout_ms);
   if (!md) return md.error();
   std::vector<TopicInfo> topics;
   const rd_kafka_metadata_t* m = md->get();
@@ -153,7 +148,7 @@ Result<TopicAdmin::TopicConfigs> TopicAdmin::describe_topic_configs(const std::v
   if (!options) return options.error();
   QueueHandle q(rd_kafka_queue_new(client_.get()));
   rd_kafka_DescribeConfigs(client_.get(), resources.data(), resources.size(), options->get(), q.get());
-  auto ev = await_result(q.get(), timeout_ms, what);
+  auto ev = await_admin_result(q.get(), timeout_ms, what);
   if (!ev) return ev.error();
   const rd_kafka_DescribeConfigs_result_t* res = rd_kafka_event_DescribeConfigs_result(ev->get());
   if (res == nullptr) return make_error(-1, what + ": unexpected admin result");

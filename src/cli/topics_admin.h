@@ -1,5 +1,5 @@
 // TopicAdmin: the topic operations behind `gregor topics`, done with librdkafka's Admin API
-// (CreateTopics, DeleteTopics, DescribeConfigs) and Metadata requests. Every call is bounded
+// (CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs) and Metadata requests. Every call is bounded
 // by the timeout it is given and reports failures as Error with the Kafka error name in the
 // message ("TOPIC_ALREADY_EXISTS: ...") and the librdkafka error code as Error::code.
 // Thread-safety: one TopicAdmin per command thread.
@@ -36,6 +36,9 @@ struct NewTopicSpec {
   std::vector<KeyValue> configs;
 };
 
+// Every topic in the cluster, with partitions but without configs, sorted by name (Metadata).
+Result<std::vector<TopicInfo>> list_topic_infos(rd_kafka_t* rk, int timeout_ms);
+
 class TopicAdmin {
  public:
   // Creates the admin client; it connects lazily, on the first request.
@@ -43,6 +46,8 @@ class TopicAdmin {
 
   Status create_topic(const NewTopicSpec& spec, int timeout_ms);
   Status delete_topic(const std::string& name, int timeout_ms);
+  // Grows the topic to total partitions (CreatePartitions); the broker refuses to shrink.
+  Status create_partitions(const std::string& name, int total, int timeout_ms);
   // Every topic in the cluster, with partitions but without configs, sorted by name.
   Result<std::vector<TopicInfo>> list_topics(int timeout_ms);
   // For each named topic (one DescribeConfigs request), its configs that are not defaults,
@@ -50,6 +55,9 @@ class TopicAdmin {
   // request as a whole.
   using TopicConfigs = std::map<std::string, Result<std::vector<KeyValue>>>;
   Result<TopicConfigs> describe_topic_configs(const std::vector<std::string>& names, int timeout_ms);
+
+  // The underlying client, for requests other modules make (configs); owned by this object.
+  rd_kafka_t* client() const { return client_.get(); }
 
  private:
   explicit TopicAdmin(ClientHandle client) : client_(std::move(client)) {}

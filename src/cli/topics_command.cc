@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "cli/command_support.h"
+#include "cli/config_admin.h"
 #include "cli/topic_description.h"
 #include "cli/topics_admin.h"
 
@@ -42,16 +43,6 @@ void add_topic_names(CLI::App* app, std::vector<std::string>& names, bool requir
 
 }  // namespace
 
-void add_connection_flags(CLI::App* app, ConnectionOptions& conn) {
-  app->add_option("--bootstrap-server", conn.bootstrap_server, "host:port of a broker")->capture_default_str();
-  app->add_option("--timeout-ms", conn.timeout_ms, "Bound on the whole command, in ms")
-      ->check(CLI::Range(1, INT_MAX))
-      ->capture_default_str();
-  app->add_option("--command-property", conn.command_props, "librdkafka client property k=v (repeatable)")
-      ->allow_extra_args(false)
-      ->check(check_key_value);
-}
-
 CLI::App* define_topics_create(CLI::App& topics, TopicsCreateOptions& opts) {
   auto* app = topics.add_subcommand("create", "Create a topic");
   auto* positional = app->add_option("name", opts.topic, "Topic name");
@@ -75,6 +66,7 @@ CLI::App* define_topics_create(CLI::App& topics, TopicsCreateOptions& opts) {
 
 CLI::App* define_topics_list(CLI::App& topics, TopicsListOptions& opts) {
   auto* app = topics.add_subcommand("list", "List topic names");
+  add_output_flag(app, opts.output);
   add_connection_flags(app, opts.conn);
   return app;
 }
@@ -82,6 +74,31 @@ CLI::App* define_topics_list(CLI::App& topics, TopicsListOptions& opts) {
 CLI::App* define_topics_describe(CLI::App& topics, TopicsDescribeOptions& opts) {
   auto* app = topics.add_subcommand("describe", "Describe topics (all topics if none is named)");
   add_topic_names(app, opts.topics, /*required=*/false);
+  add_output_flag(app, opts.output);
+  add_connection_flags(app, opts.conn);
+  return app;
+}
+
+CLI::App* define_topics_alter(CLI::App& topics, TopicsAlterOptions& opts) {
+  auto* app = topics.add_subcommand("alter", "Add partitions to a topic, or set and delete its configs");
+  auto* positional = app->add_option("name", opts.topic, "Topic name");
+  auto* flag = app->add_option("--topic", opts.topic, "Topic name (same as the positional name)");
+  auto* group = app->add_option_group("topic", "The topic to alter");
+  group->add_option(positional);
+  group->add_option(flag);
+  group->require_option(1);
+  auto* partitions = app->add_option("--partitions", opts.partitions, "New total number of partitions (only grows)")
+                         ->check(CLI::Range(1, INT_MAX));
+  auto* config = app->add_option("--config", opts.configs, "Topic config k=v to set (repeatable)")
+                     ->allow_extra_args(false)
+                     ->check(check_key_value);
+  auto* del = app->add_option("--delete-config", opts.delete_configs, "Topic config to revert to its default (repeatable)")
+                  ->allow_extra_args(false);
+  auto* changes = app->add_option_group("changes", "What to change");
+  changes->add_option(partitions);
+  changes->add_option(config);
+  changes->add_option(del);
+  changes->require_option(1, 3);
   add_connection_flags(app, opts.conn);
   return app;
 }
@@ -128,7 +145,8 @@ int run_topics_list(const TopicsListOptions& opts) {
     print_error(topics.error().message);
     return kExitFailure;
   }
-  std::cout << format_topic_list(topics.value()) << std::flush;
+  std::cout << (opts.output == "json" ? topic_list_json(topics.value()) : format_topic_list(topics.value()))
+            << std::flush;
   return kExitOk;
 }
 
@@ -165,22 +183,57 @@ int run_topics_describe(const TopicsDescribeOptions& opts) {
     rc = kExitFailure;
   }
   for (TopicInfo& topic : shown) {
-    if (configs) {
-      auto it = configs->find(topic.name);
-      if (it == configs->end()) {
-        print_error("no configs returned for topic '" + topic.name + "'");
-        rc = kExitFailure;
-      } else if (!it->second) {
-        print_error(it->second.error().message);
-        rc = kExitFailure;
-      } else {
-        topic.configs = it->second.value();
-      }
+    if (!configs) break;
+    auto it = configs->find(topic.name);
+    if (it == configs->end()) {
+      print_error("no configs returned for topic '" + topic.name + "'");
+      rc = kExitFailure;
+    } else if (!it->second) {
+      print_error(it->second.error().message);
+      rc = kExitFailure;
+    } else {
+      topic.configs = it->second.value();
     }
-    std::cout << format_topic_description(topic);
+  }
+  if (opts.output == "json") {
+    std::cout << topic_descriptions_json(shown);
+  } else {
+    for (const TopicInfo& topic : shown) std::cout << format_topic_description(topic);
   }
   std::cout << std::flush;
   return rc;
+}
+
+int run_topics_alter(const TopicsAlterOptions& opts) {
+  const Deadline deadline(opts.conn.timeout_ms);
+  auto configs = parse_key_values(opts.configs);
+  if (!configs) {
+    print_error(configs.error().message);
+    return kExitFailure;
+  }
+  auto admin = connect(opts.conn);
+  if (!admin) {
+    print_error(admin.error().message);
+    return kExitFailure;
+  }
+  if (opts.partitions > 0) {
+    if (Status s = admin->create_partitions(opts.topic, opts.partitions, deadline.remaining_ms()); !s) {
+      print_error(s.error().message);
+      return kExitFailure;
+    }
+    std::cout << "Topic " << opts.topic << " now has " << opts.partitions << " partitions.\n";
+  }
+  if (!configs->empty() || !opts.delete_configs.empty()) {
+    const ConfigChanges changes{std::move(configs.value()), opts.delete_configs};
+    const ConfigEntity entity{ConfigEntityType::kTopic, opts.topic};
+    if (Status s = alter_configs(admin->client(), entity, changes, deadline.remaining_ms()); !s) {
+      print_error(s.error().message);
+      return kExitFailure;
+    }
+    std::cout << "Completed updating config for topic " << opts.topic << ".\n";
+  }
+  std::cout << std::flush;
+  return kExitOk;
 }
 
 int run_topics_delete(const TopicsDeleteOptions& opts) {

@@ -1,5 +1,5 @@
-// `gregor topics create|list|describe|delete`: the flags of each subcommand and the code that
-// runs it. define_* adds one subcommand under its parent and binds its flags to the options
+// `gregor topics create|list|describe|alter|delete`: the flags of each subcommand and the code
+// that runs it. define_* adds one subcommand under its parent and binds its flags to the options
 // struct (which must outlive parsing); it attaches no callback, so tests can parse without a
 // broker. run_* does the work, prints results to stdout and errors as "gregor: ..." to stderr,
 // and returns the exit code (0, or 1 on any failure).
@@ -10,13 +10,9 @@
 #include <string>
 #include <vector>
 
-namespace gregor::cli {
+#include "cli/command_flags.h"
 
-struct ConnectionOptions {
-  std::string bootstrap_server = "localhost:9092";
-  int timeout_ms = 30000;                   // Bound on the whole command.
-  std::vector<std::string> command_props;   // Extra librdkafka properties, k=v.
-};
+namespace gregor::cli {
 
 struct TopicsCreateOptions {
   ConnectionOptions conn;
@@ -29,11 +25,23 @@ struct TopicsCreateOptions {
 
 struct TopicsListOptions {
   ConnectionOptions conn;
+  std::string output = "text";
 };
 
 struct TopicsDescribeOptions {
   ConnectionOptions conn;
   std::vector<std::string> topics;  // Empty: every topic.
+  std::string output = "text";
+};
+
+// alter: grow the partition count (CreatePartitions) and/or set and delete topic configs
+// (DescribeConfigs + AlterConfigs, see config_admin.h). Partitions change first.
+struct TopicsAlterOptions {
+  ConnectionOptions conn;
+  std::string topic;
+  int partitions = -1;                     // -1: leave the count alone.
+  std::vector<std::string> configs;        // k=v to set.
+  std::vector<std::string> delete_configs; // Keys to revert to the default.
 };
 
 struct TopicsDeleteOptions {
@@ -42,17 +50,16 @@ struct TopicsDeleteOptions {
   bool if_exists = false;
 };
 
-// Adds --bootstrap-server, --timeout-ms and --command-property to app.
-void add_connection_flags(CLI::App* app, ConnectionOptions& conn);
-
 CLI::App* define_topics_create(CLI::App& topics, TopicsCreateOptions& opts);
 CLI::App* define_topics_list(CLI::App& topics, TopicsListOptions& opts);
 CLI::App* define_topics_describe(CLI::App& topics, TopicsDescribeOptions& opts);
+CLI::App* define_topics_alter(CLI::App& topics, TopicsAlterOptions& opts);
 CLI::App* define_topics_delete(CLI::App& topics, TopicsDeleteOptions& opts);
 
 int run_topics_create(const TopicsCreateOptions& opts);
 int run_topics_list(const TopicsListOptions& opts);
 int run_topics_describe(const TopicsDescribeOptions& opts);
+int run_topics_alter(const TopicsAlterOptions& opts);
 int run_topics_delete(const TopicsDeleteOptions& opts);
 
 }  // namespace gregor::cli

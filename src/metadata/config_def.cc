@@ -119,6 +119,7 @@ std::vector<ConfigKey> make_broker_keys() {
       key("offsets.retention.minutes", T::kInt, std::string("10080"), 1),
       key("offsets.retention.check.interval.ms", T::kLong, std::string("600000"), 1),
       key("offsets.commit.timeout.ms", T::kInt, std::string("5000"), 1),
+      key("offset.metadata.max.bytes", T::kInt, std::string("4096"), 0),
       key("group.initial.rebalance.delay.ms", T::kInt, std::string("3000"), 0),
       key("group.min.session.timeout.ms", T::kInt, std::string("6000")),
       key("group.max.session.timeout.ms", T::kInt, std::string("1800000")),

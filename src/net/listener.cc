@@ -17,7 +17,7 @@ std::atomic<uint64_t> g_next_connection_id{1};
 }
 
 Result<std::unique_ptr<Listener>> Listener::bind(asio::io_context& ctx, const std::string& host, uint16_t port,
-                                                 std::string name) {
+                                                 std::string name, bool first) {
   std::error_code ec;
   asio::ip::address addr;
   if (host.empty() || host == "0.0.0.0") {
@@ -32,6 +32,17 @@ Result<std::unique_ptr<Listener>> Listener::bind(asio::io_context& ctx, const st
     }
   }
   asio::ip::tcp::endpoint ep(addr, port);
+  if (first && port != 0) {
+    // SO_REUSEPORT would let this process share a port another process listens on (and split
+    // its clients between the two); a plain bind first fails as Kafka's would.
+    asio::ip::tcp::acceptor probe(ctx);
+    probe.open(ep.protocol(), ec);
+    if (!ec) probe.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
+    if (!ec) probe.bind(ep, ec);
+    if (ec) return make_error(-1, fmt::format("cannot listen on {}:{} ({}): {}", host, port, name, ec.message()));
+    probe.close(ec);
+    ec.clear();
+  }
   asio::ip::tcp::acceptor acceptor(ctx);
   acceptor.open(ep.protocol(), ec);
   if (!ec) acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);

@@ -19,8 +19,11 @@ namespace gregor::net {
 
 class Listener {
  public:
+  // Binds host:port with SO_REUSEPORT (one listener per shard shares the port). `first`: the
+  // first listener of this address in this process, which also checks that no other process
+  // listens there (EADDRINUSE, as a plain bind reports it).
   static Result<std::unique_ptr<Listener>> bind(asio::io_context& ctx, const std::string& host, uint16_t port,
-                                                std::string name);
+                                                std::string name, bool first = true);
   // Accepts until close(); each connection is served by its own coroutine.
   asio::awaitable<void> run(int32_t max_request_bytes, FrameHandler handler);
   void close();

@@ -112,7 +112,7 @@ int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_
   for (const auto& spec : node.listeners) {
     uint16_t port = spec.port;
     for (size_t s = 0; s < shards.size(); ++s) {
-      auto l = net::Listener::bind(shards.context(s), spec.host, port, spec.name);
+      auto l = net::Listener::bind(shards.context(s), spec.host, port, spec.name, s == 0);
       if (!l.ok()) {
         GLOG_ERROR("{}", l.error().message);
         return 1;

@@ -293,18 +293,3 @@ def pytest_runtest_makereport(item, call):
             rep.sections.append((f"gregor log tail: {b.log_path}", b.tail(80)))
 
 
-# --- markers ---------------------------------------------------------------------------------
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "needs_groups: needs consumer groups (FindCoordinator/JoinGroup/...), "
-                   "which gregor does not have yet; run with GREGOR_TEST_GROUPS=1")
-
-
-def pytest_collection_modifyitems(config, items):
-    if os.environ.get("GREGOR_TEST_GROUPS") == "1":
-        return
-    skip = pytest.mark.skip(reason="consumer groups are not implemented in gregor yet "
-                                   "(set GREGOR_TEST_GROUPS=1 to run)")
-    for item in items:
-        if "needs_groups" in item.keywords:
-            item.add_marker(skip)

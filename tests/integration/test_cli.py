@@ -113,3 +113,16 @@ def test_perf_produce_consume(shared):
     _, out, _ = gregor("perf", "produce", "--bootstrap-server", shared.bootstrap, "--topic", topic,
                        "--num-records", 1000, "--record-size", 10, timeout=180)
     assert "1000 records sent" in out, out[-2000:]
+
+
+def test_serve_refuses_a_port_another_process_listens_on(shared, tmp_path):
+    # Each shard binds with SO_REUSEPORT; a second process must still get "address in use"
+    # rather than silently sharing the port (and splitting clients) with the first.
+    _, controller = shared.port, shared.controller_port
+    rc, out, err = gregor("serve", "--set", "node.id=1", "--set", "process.roles=broker,controller",
+                          "--set", f"listeners=PLAINTEXT://127.0.0.1:{shared.port},"
+                                   f"CONTROLLER://127.0.0.1:{controller + 1 if controller < 65535 else 1024}",
+                          "--set", f"controller.quorum.voters=1@127.0.0.1:{controller + 1 if controller < 65535 else 1024}",
+                          "--set", f"log.dirs={tmp_path / 'data'}", timeout=30, check=False)
+    assert rc != 0
+    assert "in use" in (out + err), out + err

@@ -1,7 +1,7 @@
 """kafkajs (Node.js) against gregor. kafkajs produces (tests/node/produce.js) 100,000 records per
 codec and confluent-kafka reads them back and checks them byte for byte; kafkajs's admin client
-(tests/node/admin.js), including ListOffsets by timestamp. kafkajs can only consume through a
-consumer group, so that test waits for groups (marker needs_groups)."""
+(tests/node/admin.js), including ListOffsets by timestamp. kafkajs consumes through a consumer
+group (tests/node/group_consume.js)."""
 import base64
 import json
 import os
