@@ -1,7 +1,8 @@
 'use strict'
 // node group_consume.js BOOTSTRAP TOPIC GROUP COUNT OUT.json
 // A kafkajs group consumer (subscribe, fromBeginning) that reads COUNT records, commits, and
-// writes them as [partition, offset, key_b64, value_b64|null] to OUT.json. Needs consumer
+// writes them as [partition, offset, key_b64|null, value_b64|null, [[header, value_b64|null]...],
+// timestamp] to OUT.json. Needs consumer
 // groups on the broker (FindCoordinator, JoinGroup, SyncGroup, Heartbeat, OffsetCommit...).
 const fs = require('fs')
 const { Kafka, logLevel } = require('kafkajs')
@@ -22,8 +23,12 @@ async function main () {
     eachBatchAutoResolve: true,
     eachBatch: async ({ batch }) => {
       for (const m of batch.messages) {
+        const headers = []
+        for (const [k, v] of Object.entries(m.headers || {})) {
+          for (const one of Array.isArray(v) ? v : [v]) headers.push([k, one == null ? null : one.toString('base64')])
+        }
         got.push([batch.partition, Number(m.offset), m.key ? m.key.toString('base64') : null,
-          m.value === null ? null : m.value.toString('base64')])
+          m.value === null ? null : m.value.toString('base64'), headers, Number(m.timestamp)])
       }
       if (got.length >= count) done()
     }
