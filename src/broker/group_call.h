@@ -23,8 +23,10 @@ struct GroupCall {
 };
 
 // REQUIRES: fn outlives the call (it is invoked by pointer on the coordinator's shard).
+// `where` is taken by value: the coroutine starts only when awaited, after a temporary
+// argument would be gone.
 template <class F>
-auto call_group(Broker& broker, const Broker::GroupLocation& where, F& fn)
+auto call_group(Broker& broker, Broker::GroupLocation where, F& fn)
     -> asio::awaitable<GroupCall<std::invoke_result_t<F&, group::GroupPartition&, int64_t>>> {
   using R = std::invoke_result_t<F&, group::GroupPartition&, int64_t>;
   if (where.error != 0) co_return GroupCall<R>{where.error, R{}};
