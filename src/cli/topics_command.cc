@@ -66,6 +66,8 @@ CLI::App* define_topics_create(CLI::App& topics, TopicsCreateOptions& opts) {
 
 CLI::App* define_topics_list(CLI::App& topics, TopicsListOptions& opts) {
   auto* app = topics.add_subcommand("list", "List topic names");
+  app->add_flag("--exclude-internal", opts.exclude_internal,
+                "Leave out internal topics (__consumer_offsets, __transaction_state), as kafka-topics does");
   add_output_flag(app, opts.output);
   add_connection_flags(app, opts.conn);
   return app;
@@ -134,6 +136,13 @@ int run_topics_create(const TopicsCreateOptions& opts) {
   return kExitOk;
 }
 
+namespace {
+// The topics Kafka marks internal (Metadata's is_internal), which librdkafka does not report.
+bool is_internal_topic_name(const std::string& name) {
+  return name == "__consumer_offsets" || name == "__transaction_state" || name == "__share_group_state";
+}
+}  // namespace
+
 int run_topics_list(const TopicsListOptions& opts) {
   auto admin = connect(opts.conn);
   if (!admin) {
@@ -145,6 +154,7 @@ int run_topics_list(const TopicsListOptions& opts) {
     print_error(topics.error().message);
     return kExitFailure;
   }
+  if (opts.exclude_internal) std::erase_if(topics.value(), [](const TopicInfo& t) { return is_internal_topic_name(t.name); });
   std::cout << (opts.output == "json" ? topic_list_json(topics.value()) : format_topic_list(topics.value()))
             << std::flush;
   return kExitOk;

@@ -26,6 +26,7 @@ struct TopicsCreateOptions {
 struct TopicsListOptions {
   ConnectionOptions conn;
   std::string output = "text";
+  bool exclude_internal = false;  // kafka-topics --exclude-internal
 };
 
 struct TopicsDescribeOptions {

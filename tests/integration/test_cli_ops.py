@@ -307,6 +307,9 @@ def test_groups_list_and_describe_lag(shared):
     assert len(read) == 12
 
     assert group in gregor("groups", "list", *bs(shared))[1].split()
+    # The group's offsets live in the internal topic, listed unless --exclude-internal.
+    assert "__consumer_offsets" in gregor("topics", "list", *bs(shared))[1].split()
+    assert "__consumer_offsets" not in gregor("topics", "list", "--exclude-internal", *bs(shared))[1].split()
     _, out, _ = gregor("groups", "list", "--state", *bs(shared))
     assert re.search(rf"^{group}\s+Empty$", out, re.M), out
     listed = gregor_json("groups", "list", "--state", "empty", *bs(shared))
