@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "cli/args_test_util.h"
 #include "cli/cli.h"
 #include "cli/dump_log.h"
 #include "cli/perf_consume.h"
@@ -13,22 +14,8 @@
 namespace gregor::cli {
 namespace {
 
-template <class Options, class Define>
-Options parse(Define define, const std::string& args) {
-  CLI::App app("test");
-  Options opts;
-  define(app, opts);
-  app.parse(args);
-  return opts;
-}
-
-template <class Options, class Define>
-void expect_parse_error(Define define, const std::string& args) {
-  CLI::App app("test");
-  Options opts;
-  define(app, opts);
-  EXPECT_THROW(app.parse(args), CLI::ParseError) << args;
-}
+using args_test::expect_parse_error;
+using args_test::parse;
 
 TEST(TopicsArgs, CreateTakesNameCountsAndConfigs) {
   auto o = parse<TopicsCreateOptions>(define_topics_create,

@@ -26,9 +26,7 @@ Result<ClientHandle> connect_client(const ConnectionOptions& conn, rd_kafka_type
   if (!user) return user.error();
   std::vector<KeyValue> props = defaults;
   props.insert(props.end(), user->begin(), user->end());
-  auto conf = make_conf(conn.bootstrap_server, props);
-  if (!conf) return conf.error();
-  return make_client(type, std::move(conf.value()));
+  return make_client(type, conn.bootstrap_server, props);
 }
 
 }  // namespace gregor::cli

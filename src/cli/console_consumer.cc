@@ -185,12 +185,7 @@ int run_console_consumer(const ConsoleConsumerOptions& opts) {
       return kExitFailure;
     }
   }
-  auto conf = make_conf(opts.bootstrap_server, props.value());
-  if (!conf) {
-    print_error(conf.error().message);
-    return kExitFailure;
-  }
-  auto client = make_client(RD_KAFKA_CONSUMER, std::move(conf.value()));
+  auto client = make_client(RD_KAFKA_CONSUMER, opts.bootstrap_server, props.value());
   if (!client) {
     print_error(client.error().message);
     return kExitFailure;

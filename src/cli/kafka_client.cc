@@ -65,6 +65,13 @@ Result<ClientHandle> make_client(rd_kafka_type_t type, ConfHandle conf) {
   return ClientHandle(rk);
 }
 
+Result<ClientHandle> make_client(rd_kafka_type_t type, const std::string& bootstrap_servers,
+                                 const std::vector<KeyValue>& properties) {
+  auto conf = make_conf(bootstrap_servers, properties);
+  if (!conf) return conf.error();
+  return make_client(type, std::move(conf.value()));
+}
+
 Result<MetadataHandle> fetch_all_metadata(rd_kafka_t* rk, int timeout_ms) {
   const rd_kafka_metadata_t* md = nullptr;
   rd_kafka_resp_err_t err = rd_kafka_metadata(rk, /*all_topics=*/1, nullptr, &md, timeout_ms);

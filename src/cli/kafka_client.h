@@ -71,6 +71,9 @@ Error kafka_error(std::string_view what, const rd_kafka_error_t* error);
 
 // Creates a client of the given type. Takes ownership of conf (also on failure).
 Result<ClientHandle> make_client(rd_kafka_type_t type, ConfHandle conf);
+// make_conf then make_client, for callers that set nothing else on the configuration.
+Result<ClientHandle> make_client(rd_kafka_type_t type, const std::string& bootstrap_servers,
+                                 const std::vector<KeyValue>& properties);
 
 // Metadata for every topic in the cluster (never names a topic, so it cannot auto-create one).
 Result<MetadataHandle> fetch_all_metadata(rd_kafka_t* rk, int timeout_ms);

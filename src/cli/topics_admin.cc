@@ -33,9 +33,7 @@ Status topic_result_status(const rd_kafka_topic_result_t** results, size_t count
 
 Result<TopicAdmin> TopicAdmin::connect(const std::string& bootstrap_servers,
                                        const std::vector<KeyValue>& properties) {
-  auto conf = make_conf(bootstrap_servers, properties);
-  if (!conf) return conf.error();
-  auto client = make_client(RD_KAFKA_PRODUCER, std::move(conf.value()));
+  auto client = make_client(RD_KAFKA_PRODUCER, bootstrap_servers, properties);
   if (!client) return client.error();
   return TopicAdmin(std::move(client.value()));
 }
