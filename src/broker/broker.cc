@@ -118,6 +118,7 @@ void Broker::install_image(ShardState& st, metadata::ImagePtr image) {
       if (auto* existing = st.find(name, idx)) {
         existing->log->set_config(log_cfg);
         existing->leader_epoch = info.leader_epoch;
+        existing->leader = info.leader;
         existing->isr = info.isr;
         continue;
       }
@@ -135,6 +136,7 @@ void Broker::install_image(ShardState& st, metadata::ImagePtr image) {
       part->topic_id = topic.id;
       part->log = std::move(*log);
       part->leader_epoch = info.leader_epoch;
+      part->leader = info.leader;
       part->isr = info.isr;
       auto meta_path = part->log->dir() / "partition.metadata";
       if (!std::filesystem::exists(meta_path)) {
@@ -153,6 +155,7 @@ std::pair<std::string, int32_t> Broker::endpoint_for(const metadata::BrokerInfo&
   if (b.id == options_.node_id)
     for (const auto& adv : options_.advertised)
       if (adv.name == listener) return {adv.host, adv.port};
+  if (const auto* e = b.endpoint(listener)) return {e->host, e->port};
   return {b.host, b.port};
 }
 

@@ -7,8 +7,11 @@
 #pragma once
 
 #include <asio/awaitable.hpp>
+#include <asio/steady_timer.hpp>
 
+#include <atomic>
 #include <filesystem>
+#include <optional>
 #include <tuple>
 #include <map>
 #include <memory>
@@ -19,8 +22,19 @@
 #include "controller/controller.h"
 #include "net/connection.h"
 #include "net/shards.h"
+#include "raft/messages.h"
+
+namespace gregor::controller { class MetadataStateMachine; }
 
 namespace gregor::broker {
+
+class RaftService;
+
+struct VoterEndpoint {
+  int32_t id = -1;
+  std::string host;
+  uint16_t port = 0;
+};
 
 struct AdvertisedListener {
   std::string name;
@@ -65,6 +79,41 @@ class Broker {
   // listener of the same name; other brokers as registered).
   std::pair<std::string, int32_t> endpoint_for(const metadata::BrokerInfo& b, const std::string& listener) const;
 
+  // --- The controller quorum (quorum.cc, controller_call.h). ---
+  // Connects the node's quorum member. REQUIRES: shard 0, before start().
+  void attach_quorum(RaftService* raft, controller::MetadataStateMachine* state_machine,
+                     std::vector<VoterEndpoint> voters);
+  // Lets the quorum member answer a Raft request (from any shard); nullopt without a quorum.
+  asio::awaitable<std::optional<raft::Response>> raft_call(int32_t from, raft::Request request);
+  asio::awaitable<Result<raft::QuorumDescription>> describe_quorum();
+  // Whether this node is the active controller (the quorum's leader), and who is; any shard.
+  bool is_active_controller() const { return active_controller_.load(); }
+  bool has_quorum() const { return raft_ != nullptr; }
+  const std::vector<VoterEndpoint>& voters() const { return voters_; }
+  // The metadata log offset this node has applied (shard 0).
+  int64_t applied_metadata_offset() const;
+  int32_t quorum_leader() const { return quorum_leader_.load(); }
+  // Shard 0, after every step of the quorum member: tracks the leader and publishes new images.
+  void on_quorum_progress();
+  // Sends a request frame unchanged to the active controller and returns its answer for
+  // `correlation_id`; NOT_CONTROLLER-style failure closes nothing but the answer is nullopt.
+  asio::awaitable<std::optional<net::HandlerResult>> forward_to_controller(SharedSlice frame, int32_t correlation_id);
+  // Creates topics through the active controller, wherever it runs (auto-creation, internal
+  // topics); results in spec order. Any shard.
+  asio::awaitable<std::vector<controller::CreateTopicResult>> create_topics_anywhere(
+      std::vector<controller::CreateTopicSpec> specs);
+  // The active controller's timers (shard 0, every 250 ms): on taking over, a fresh heartbeat
+  // session for every broker; then fencing of brokers whose session expired.
+  asio::awaitable<void> controller_timer_loop(const std::atomic<bool>& stopping);
+  // This shard's connection to voter `node`'s controller listener; null for an unknown node.
+  std::shared_ptr<net::Client> controller_client(int32_t node);
+  // Controller writes, one at a time (shard 0): lock, decide, commit_pending, unlock.
+  asio::awaitable<void> lock_controller();
+  void unlock_controller();
+  // Proposes the records the controller's decisions left pending, waits until they are
+  // committed and applied, and publishes the image. REQUIRES: shard 0, lock held.
+  asio::awaitable<Status> commit_pending();
+
   // Wakes long-polling fetches registered on partition p (called on p's owner shard).
   void notify_waiters(Partition& p);
 
@@ -96,6 +145,14 @@ class Broker {
   net::ShardSet& shards_;
   BrokerOptions options_;
   controller::Controller& controller_;
+  RaftService* raft_ = nullptr;                              // shard 0
+  controller::MetadataStateMachine* state_machine_ = nullptr;  // shard 0
+  std::vector<VoterEndpoint> voters_;
+  std::atomic<bool> active_controller_{false};
+  std::atomic<int32_t> quorum_leader_{-1};
+  bool controller_locked_ = false;                             // shard 0
+  std::vector<std::shared_ptr<asio::steady_timer>> controller_waiters_;  // shard 0
+  uint64_t published_version_ = 0;                             // shard 0
   std::vector<std::unique_ptr<ShardState>> states_;
   std::map<std::string, int64_t> recovery_points_;   // "topic-partition" -> offset, read at start
   std::map<std::string, int64_t> log_start_offsets_;

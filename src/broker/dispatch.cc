@@ -42,6 +42,13 @@ const std::array kServed = {
     api<proto::OffsetDeleteRequest>(handlers::offset_delete),
     api<proto::DeleteRecordsRequest>(handlers::delete_records),
     api<proto::DescribeLogDirsRequest>(handlers::describe_log_dirs),
+    api<proto::VoteRequest>(handlers::vote),
+    api<proto::BeginQuorumEpochRequest>(handlers::begin_quorum_epoch),
+    api<proto::EndQuorumEpochRequest>(handlers::end_quorum_epoch),
+    api<proto::DescribeQuorumRequest>(handlers::describe_quorum),
+    api<proto::FetchSnapshotRequest>(handlers::fetch_snapshot),
+    api<proto::BrokerRegistrationRequest>(handlers::broker_registration),
+    api<proto::BrokerHeartbeatRequest>(handlers::broker_heartbeat),
 };
 
 }  // namespace
@@ -54,7 +61,24 @@ const ServedApi* find_served(int16_t key) {
   return nullptr;
 }
 
+// Requests only the active controller may decide; other nodes forward them unchanged.
+static bool is_controller_api(int16_t key) {
+  switch (key) {
+    case proto::CreateTopicsRequest::kApiKey:
+    case proto::DeleteTopicsRequest::kApiKey:
+    case proto::CreatePartitionsRequest::kApiKey:
+    case proto::AlterConfigsRequest::kApiKey:
+    case proto::IncrementalAlterConfigsRequest::kApiKey:
+    case proto::InitProducerIdRequest::kApiKey:
+    case proto::DescribeQuorumRequest::kApiKey:
+      return true;
+    default:
+      return false;
+  }
+}
+
 asio::awaitable<net::HandlerResult> dispatch(Broker& broker, SharedSlice frame, const net::ConnectionInfo& info) {
+  SharedSlice original = frame;
   proto::Reader reader(std::move(frame));
   proto::RequestHeader header;
   if (!proto::decode_request_header(reader, header)) {
@@ -87,6 +111,13 @@ asio::awaitable<net::HandlerResult> dispatch(Broker& broker, SharedSlice frame, 
     }
     GLOG_WARN("closing connection from {}: unsupported version {} of API key {} (serving {}..{})", info.peer,
               header.api_version, header.api_key, served->min_version, served->max_version);
+    co_return close_connection();
+  }
+  if (is_controller_api(header.api_key) && broker.has_quorum() && !broker.is_active_controller()) {
+    auto forwarded = co_await broker.forward_to_controller(original, header.correlation_id);
+    if (forwarded) co_return std::move(*forwarded);
+    GLOG_WARN("closing connection from {}: no active controller to forward API key {} to (leader {})", info.peer,
+              header.api_key, broker.quorum_leader());
     co_return close_connection();
   }
   co_return co_await served->handler(ctx);

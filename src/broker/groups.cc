@@ -45,31 +45,26 @@ Broker::GroupLocation Broker::locate_group(const std::string& group_id) {
 }
 
 asio::awaitable<void> Broker::ensure_offsets_topic() {
-  if (local().image->find_topic(kOffsetsTopic)) co_return;
-  bool created = co_await shards_.invoke_on(0, [this] {
-    if (controller_.image()->find_topic(kOffsetsTopic)) return false;
-    const auto& cfg = controller_.config();
-    controller::CreateTopicSpec spec;
-    spec.name = kOffsetsTopic;
-    spec.num_partitions = int32_t(cfg.get_long("offsets.topic.num.partitions"));
-    // Kafka refuses to create the topic with fewer brokers than the replication factor; a
-    // single node uses what it has, so a one-command broker serves groups out of the box.
-    auto rf = cfg.get_long("offsets.topic.replication.factor");
-    auto brokers = int64_t(std::max<size_t>(1, controller_.image()->brokers.size()));
-    spec.replication_factor = int16_t(std::min(rf, brokers));
-    spec.configs["cleanup.policy"] = "compact";
-    spec.configs["compression.type"] = "producer";
-    spec.configs["segment.bytes"] = std::to_string(cfg.get_long("offsets.topic.segment.bytes"));
-    auto results = controller_.create_topics({spec}, false);
-    if (results[0].error != 0) {
-      GLOG_WARN("creating {}: {}", kOffsetsTopic, results[0].message);
-      return false;
-    }
-    GLOG_INFO("created {} with {} partitions, replication factor {}", kOffsetsTopic, spec.num_partitions,
-              spec.replication_factor);
-    return true;
-  });
-  if (created) co_await publish();
+  const auto& image = *local().image;
+  if (image.find_topic(kOffsetsTopic)) co_return;
+  const auto& cfg = local().config;
+  controller::CreateTopicSpec spec;
+  spec.name = kOffsetsTopic;
+  spec.num_partitions = int32_t(cfg.get_long("offsets.topic.num.partitions"));
+  // Kafka refuses to create the topic with fewer brokers than the replication factor; a
+  // cluster smaller than that uses what it has, so a one-command broker serves groups at once.
+  auto rf = cfg.get_long("offsets.topic.replication.factor");
+  int64_t live = 0;
+  for (const auto& [id, b] : image.brokers) live += b.active() ? 1 : 0;
+  spec.replication_factor =
+      int16_t(std::max<int64_t>(1, std::min({rf, live, int64_t(controller::kMaxReplicationFactor)})));
+  spec.configs["cleanup.policy"] = "compact";
+  spec.configs["compression.type"] = "producer";
+  spec.configs["segment.bytes"] = std::to_string(cfg.get_long("offsets.topic.segment.bytes"));
+  std::vector<controller::CreateTopicSpec> specs{spec};
+  auto results = co_await create_topics_anywhere(std::move(specs));
+  if (results[0].error != 0 && results[0].error != 36)
+    GLOG_WARN("creating {}: {}", kOffsetsTopic, results[0].message);
 }
 
 void Broker::open_group_partition(ShardState& st, Partition& p) {

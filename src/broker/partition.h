@@ -33,6 +33,7 @@ struct Partition {
   int32_t index = 0;
   proto::Uuid topic_id;
   std::unique_ptr<storage::Log> log;
+  int32_t leader = -1;  // from the image: the broker that leads it, -1 none
   int32_t leader_epoch = 0;
   std::vector<int32_t> isr;
   std::vector<WaiterRef> waiters;

@@ -116,6 +116,7 @@ void RaftService::pump() {
     last_applied_ = node_->applied_offset();
     wake_appliers();
   }
+  if (options_.on_progress && !stopping_) options_.on_progress();
 }
 
 asio::awaitable<void> RaftService::send(int32_t to, uint64_t correlation_id, raft::Request request) {

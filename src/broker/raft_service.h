@@ -17,6 +17,7 @@
 #include <asio/steady_timer.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -50,6 +51,7 @@ class RaftService {
     std::vector<VoterAddress> voters;     // where each voter's controller listener is
     std::filesystem::path metadata_dir;   // holds __cluster_metadata-0
     uint64_t seed = 0;
+    std::function<void()> on_progress;   // after every step (shard 0): new leader, applied data
   };
 
   RaftService(asio::any_io_executor ex, Options options, raft::StateMachine& state_machine);

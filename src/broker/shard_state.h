@@ -16,6 +16,8 @@
 #include "metadata/broker_config.h"
 #include "metadata/image.h"
 
+namespace gregor::net { class Client; }
+
 namespace gregor::broker {
 
 struct GroupWaiter;  // broker/group_waiter.h
@@ -31,7 +33,9 @@ struct ShardState {
   std::map<int32_t, std::unique_ptr<group::GroupPartition>> groups;  // by __consumer_offsets partition
   std::map<uint64_t, std::shared_ptr<GroupWaiter>> group_waiters;  // by token
   uint64_t next_group_token = 1;
-  int64_t group_clock_ms = 0;  // wall clock as the group coordinators see it: never goes back
+  int64_t group_clock_ms = 0;
+  // Connections of this shard to controllers, for requests forwarded to the active one.
+  std::map<int32_t, std::shared_ptr<net::Client>> controller_clients;  // wall clock as the group coordinators see it: never goes back
 
   Partition* find(const std::string& topic, int32_t partition) {
     auto it = partitions.find({topic, partition});

@@ -3,9 +3,11 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/cluster_command.h"
 #include "cli/configs_command.h"
 #include "cli/console_consumer.h"
 #include "cli/console_producer.h"
+#include "cli/dev_cluster.h"
 #include "cli/dump_log.h"
 #include "cli/groups_command.h"
 #include "cli/groups_reset_command.h"
@@ -65,6 +67,11 @@ void register_commands(CLI::App& app) {
   add_command<PerfConsumeOptions>(*perf, define_perf_consume, run_perf_consume);
 
   add_command<DumpLogOptions>(app, define_dump_log, [](const DumpLogOptions& o) { return run_dump_log(o); });
+  add_command<DevClusterOptions>(app, define_dev_cluster, run_dev_cluster);
+
+  CLI::App* cluster = app.add_subcommand("cluster", "Describe the cluster: brokers, controller quorum, partition health");
+  cluster->require_subcommand(1);
+  add_command<ClusterDescribeOptions>(*cluster, define_cluster_describe, run_cluster_describe);
 }
 
 }  // namespace gregor::cli

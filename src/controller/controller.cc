@@ -6,6 +6,8 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "controller/fencing.h"
+#include "controller/placement.h"
 #include "model/batch_builder.h"
 #include "model/batch_iterator.h"
 #include "model/record.h"
@@ -19,61 +21,38 @@ using metadata::Image;
 using metadata::MetadataRecord;
 
 namespace {
+constexpr const char* kReplicationUnavailable =
+    "Replication factors above 1 are not available yet: Gregor replicates the controller quorum but not "
+    "partition data (see docs/compatibility.md).";
 constexpr int16_t kInvalidTopic = 17, kTopicExists = 36, kInvalidPartitions = 37, kInvalidReplicationFactor = 38,
                   kInvalidReplicaAssignment = 39, kInvalidConfig = 40, kUnknownTopic = 3, kInvalidRequest = 42;
 }  // namespace
 
-Result<std::unique_ptr<Controller>> Controller::open(Options options, metadata::BrokerConfig config) {
-  std::unique_ptr<Controller> c(new Controller(std::move(options), std::move(config)));
-  storage::LogConfig log_cfg;
-  log_cfg.segment_bytes = 64 << 20;
-  log_cfg.retention_ms = -1;
-  log_cfg.max_message_bytes = 8 << 20;
-  auto log = storage::Log::open(c->options_.metadata_dir / "__cluster_metadata-0", log_cfg, -1, -1);
-  if (!log.ok()) return log.error();
-  c->log_ = std::move(*log);
-  if (auto s = c->replay(); !s.ok()) return s.error();
-  return c;
+Controller::Controller(Options options, metadata::BrokerConfig config)
+    : options_(std::move(options)), config_(std::move(config)),
+      heartbeats_(std::max<int64_t>(1, config_.get_long("broker.session.timeout.ms"))) {
+  auto image = std::make_shared<Image>();
+  image->cluster_id = options_.cluster_id;
+  image_ = image;
 }
 
 Controller::~Controller() = default;
 
-Status Controller::replay() {
-  auto image = std::make_shared<Image>();
-  image->cluster_id = options_.cluster_id;
-  image->controller_id = options_.node_id;
-  image->brokers[options_.self.id] = options_.self;
-  size_t count = 0;
-  int64_t offset = log_->log_start_offset();
-  while (offset < log_->log_end_offset()) {
-    auto slice = log_->read(offset, 1 << 20, log_->log_end_offset(), true);
-    if (!slice.ok()) return slice.error();
-    if (slice->size == 0) break;
-    Bytes buf;
-    if (auto s = slice->file->pread_exact(slice->position, slice->size, buf); !s.ok()) return s;
-    int64_t next = offset;
-    model::BatchIterator it(buf);
-    while (auto batch = it.next()) {
-      auto st = model::for_each_record(batch->bytes, [&](const model::RecordView& rec) -> Status {
-        if (!rec.value) return Status::OK();
-        auto decoded = metadata::decode_record(*rec.value);
-        if (!decoded.ok()) return decoded.error();
-        metadata::apply_record(*image, *decoded);
-        ++count;
-        return Status::OK();
-      });
-      if (!st.ok()) return st;
-      next = batch->header.base_offset + batch->header.last_offset_delta + 1;
-    }
-    if (next == offset) break;
-    offset = next;
-  }
-  image->version = 1;
-  image_ = image;
+void Controller::set_image(metadata::ImagePtr image) {
+  image_ = std::move(image);
   refresh_config();
-  GLOG_INFO("metadata: replayed {} records from {} ({} topics)", count, (options_.metadata_dir / "__cluster_metadata-0").string(),
-            image->topics.size());
-  return Status::OK();
+}
+
+std::vector<MetadataRecord> Controller::take_pending() {
+  auto out = std::move(pending_);
+  pending_.clear();
+  return out;
+}
+
+void Controller::abandon_pending() {
+  // A producer-id block that was not committed must not be handed out from.
+  next_producer_id_ = 0;
+  producer_block_end_ = 0;
 }
 
 void Controller::refresh_config() {
@@ -86,23 +65,7 @@ void Controller::refresh_config() {
 }
 
 Status Controller::commit(const std::vector<MetadataRecord>& records) {
-  if (records.empty()) return Status::OK();
-  model::BatchBuilder builder;
-  int64_t now = wall_ms();
-  std::vector<Bytes> values;
-  values.reserve(records.size());
-  for (const auto& r : records) values.push_back(metadata::encode_record(r));
-  for (const auto& v : values) builder.add(std::nullopt, std::optional<ByteView>(ByteView(v)), now);
-  auto batch = builder.build();
-  if (!batch.ok()) return batch.error();
-  auto appended = log_->append(*batch, 0, now);
-  if (!appended.ok()) return appended.error();
-  if (auto s = log_->flush(); !s.ok()) return s;
-  auto next = std::make_shared<Image>(*image_);
-  for (const auto& r : records) metadata::apply_record(*next, r);
-  next->version = image_->version + 1;
-  image_ = next;
-  refresh_config();
+  pending_.insert(pending_.end(), records.begin(), records.end());
   return Status::OK();
 }
 
@@ -113,6 +76,11 @@ proto::Uuid Controller::new_topic_id() const {
     for (auto& b : id.bytes) b = uint8_t(rng());
   } while (id.is_zero() || image_->topic_names.count(id));
   return id;
+}
+
+uint64_t Controller::placement_seed() const {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return rng();
 }
 
 Result<ConfigMap> Controller::validate_topic_configs(const ConfigMap& configs) const {
@@ -131,7 +99,7 @@ std::vector<CreateTopicResult> Controller::create_topics(const std::vector<Creat
   std::vector<CreateTopicResult> results;
   std::vector<MetadataRecord> records;
   std::vector<std::string> seen;
-  int32_t live_brokers = int32_t(image_->brokers.size());
+  const auto usable = usable_brokers(*image_);
   for (const auto& spec : specs) {
     CreateTopicResult r;
     auto fail = [&](int16_t code, std::string msg) {
@@ -152,12 +120,20 @@ std::vector<CreateTopicResult> Controller::create_topics(const std::vector<Creat
         fail(kInvalidRequest, "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.");
         continue;
       }
-      bool bad = false;
+      std::string bad;
       for (const auto& replicas : spec.assignments) {
-        if (replicas.empty()) bad = true;
-        for (int32_t b : replicas) if (!image_->brokers.count(b)) bad = true;
+        if (replicas.empty()) bad = "The manual partition assignment includes an empty replica list.";
+        for (size_t i = 0; i < replicas.size() && bad.empty(); ++i) {
+          if (!image_->brokers.count(replicas[i]))
+            bad = fmt::format("The manual partition assignment includes broker {}, but no broker with that ID is "
+                              "registered.", replicas[i]);
+          else if (std::find(replicas.begin(), replicas.begin() + long(i), replicas[i]) != replicas.begin() + long(i))
+            bad = fmt::format("The manual partition assignment includes the broker {} more than once.", replicas[i]);
+        }
+        if (!bad.empty()) break;
+        if (int32_t(replicas.size()) > kMaxReplicationFactor) bad = kReplicationUnavailable;
       }
-      if (bad) { fail(kInvalidReplicaAssignment, "Replica assignment names unknown brokers or is empty."); continue; }
+      if (!bad.empty()) { fail(kInvalidReplicaAssignment, bad); continue; }
       assignment = spec.assignments;
     } else {
       int32_t partitions = spec.num_partitions == -1 ? int32_t(config_.get_long("num.partitions")) : spec.num_partitions;
@@ -165,20 +141,19 @@ std::vector<CreateTopicResult> Controller::create_topics(const std::vector<Creat
                                                  : spec.replication_factor;
       if (partitions <= 0) { fail(kInvalidPartitions, "Number of partitions was set to an invalid non-positive value."); continue; }
       if (rf <= 0) { fail(kInvalidReplicationFactor, "Replication factor must be larger than 0."); continue; }
-      if (rf > live_brokers) {
-        fail(kInvalidReplicationFactor,
-             fmt::format("Unable to replicate the partition {} time(s): The target replication factor of {} cannot be "
-                         "reached because only {} broker(s) are registered.", rf, rf, live_brokers));
-        continue;
-      }
-      std::vector<int32_t> ids;
-      for (const auto& [id, b] : image_->brokers) ids.push_back(id);
-      for (int32_t p = 0; p < partitions; ++p) {
-        std::vector<int32_t> replicas;
-        for (int32_t i = 0; i < rf; ++i) replicas.push_back(ids[size_t(p + i) % ids.size()]);
-        assignment.push_back(replicas);
-      }
+      if (rf > kMaxReplicationFactor) { fail(kInvalidReplicationFactor, kReplicationUnavailable); continue; }
+      auto placed = place_replicas(usable, partitions, rf, 0, placement_seed());
+      if (!placed.ok()) { fail(placed.error().code, placed.error().message); continue; }
+      assignment = std::move(*placed);
     }
+    std::vector<InitialState> initial;
+    std::string offline;
+    for (const auto& replicas : assignment) {
+      auto st = initial_partition_state(*image_, replicas, int32_t(replicas.size()));
+      if (!st.ok()) { offline = st.error().message; break; }
+      initial.push_back(std::move(*st));
+    }
+    if (!offline.empty()) { fail(kInvalidReplicationFactor, offline); continue; }
     r.id = new_topic_id();
     r.num_partitions = int32_t(assignment.size());
     r.replication_factor = int16_t(assignment.front().size());
@@ -191,8 +166,8 @@ std::vector<CreateTopicResult> Controller::create_topics(const std::vector<Creat
       pr.partition_id = int32_t(p);
       pr.topic_id = r.id;
       pr.replicas = assignment[p];
-      pr.isr = assignment[p];
-      pr.leader = assignment[p].front();
+      pr.isr = initial[p].isr;
+      pr.leader = initial[p].leader;
       records.push_back(pr);
     }
     for (const auto& [k, v] : *configs)
@@ -220,20 +195,23 @@ Status Controller::create_partitions(const std::string& name, int32_t count, boo
   if (count <= current)
     return make_error(kInvalidPartitions, fmt::format("Topic currently has {} partitions, which is higher than the "
                                                       "requested {}.", current, count));
-  if (validate_only) return Status::OK();
-  std::vector<int32_t> ids;
-  for (const auto& [id, b] : image_->brokers) ids.push_back(id);
-  size_t rf = t->partitions.empty() ? 1 : t->partitions.front().replicas.size();
+  int32_t rf = t->partitions.empty() ? 1 : int32_t(t->partitions.front().replicas.size());
+  auto placed = place_replicas(usable_brokers(*image_), count - current, rf, current, placement_seed());
+  if (!placed.ok()) return placed.error();
   std::vector<MetadataRecord> records;
   for (int32_t p = current; p < count; ++p) {
+    const auto& replicas = (*placed)[size_t(p - current)];
+    auto st = initial_partition_state(*image_, replicas, rf);
+    if (!st.ok()) return st.error();
     metadata::PartitionRecord pr;
     pr.partition_id = p;
     pr.topic_id = t->id;
-    for (size_t i = 0; i < rf; ++i) pr.replicas.push_back(ids[(size_t(p) + i) % ids.size()]);
-    pr.isr = pr.replicas;
-    pr.leader = pr.replicas.front();
+    pr.replicas = replicas;
+    pr.isr = st->isr;
+    pr.leader = st->leader;
     records.push_back(pr);
   }
+  if (validate_only) return Status::OK();
   return commit(records);
 }
 
@@ -291,6 +269,24 @@ Result<int64_t> Controller::allocate_producer_id() {
   return next_producer_id_++;
 }
 
-Status Controller::close() { return log_ ? log_->close() : Status::OK(); }
+BrokerRegistrationReply Controller::register_broker(const BrokerRegistrationRequest& request, int64_t now_ms) {
+  auto decided = controller::register_broker(*image_, config_, heartbeats_, request, now_ms);
+  if (decided.response.error == 0) (void)commit(decided.records);
+  return decided.response;
+}
+
+BrokerHeartbeatReply Controller::heartbeat(const BrokerHeartbeatRequest& request, int64_t now_ms) {
+  auto decided = process_heartbeat(*image_, config_, heartbeats_, request, now_ms);
+  if (decided.response.error == 0) (void)commit(decided.records);
+  return decided.response;
+}
+
+std::optional<int32_t> Controller::fence_stale_broker(int64_t now_ms) {
+  auto decided = maybe_fence_stale_broker(*image_, config_, heartbeats_, now_ms);
+  (void)commit(decided.records);
+  return decided.response;
+}
+
+void Controller::rebuild_sessions(int64_t now_ms) { heartbeats_.rebuild(*image_, now_ms); }
 
 }  // namespace gregor::controller

@@ -1,9 +1,11 @@
-// Controller: the active controller's decisions and the metadata log they are written to.
-// Every change (topic creation and deletion, partition growth, config changes) is validated,
-// written as metadata records to `__cluster_metadata-0` (fsynced) and only then applied to a new
-// Image, which the caller publishes to the shards. On open, the log is replayed to rebuild the
-// Image, so topics and configs survive restarts and crashes.
-// This is the single-voter controller: the quorum of several voters (KRaft) builds on it.
+// Controller: the active controller's decisions on topics, partitions, configs and producer
+// ids. Every change is validated against the current metadata Image and turned into metadata
+// records, which are left pending: the caller (broker/controller_call.h) takes them with
+// take_pending(), commits them through the KRaft quorum and, once they are applied, hands the
+// new Image back with set_image(). A caller makes one decision at a time and waits for its
+// records to be applied before the next, so every decision sees the ones before it. The
+// multi-broker decisions (registration, heartbeats, fencing, elections, AlterPartition,
+// placement) are pure functions in the other files of this module.
 // Thread-safety: owned by one shard (shard 0); not thread-safe.
 #pragma once
 
@@ -19,10 +21,14 @@
 #include "metadata/broker_config.h"
 #include "metadata/image.h"
 #include "metadata/records.h"
-
-namespace gregor::storage { class Log; }
+#include "controller/broker_lifecycle.h"
+#include "controller/heartbeat_manager.h"
 
 namespace gregor::controller {
+
+// Partition data is not replicated between brokers yet (the controller quorum is): until it is,
+// a partition has one replica, and asking for more is refused rather than promised falsely.
+inline constexpr int32_t kMaxReplicationFactor = 1;
 
 struct CreateTopicSpec {
   std::string name;
@@ -48,12 +54,17 @@ class Controller {
   struct Options {
     int32_t node_id = -1;
     std::string cluster_id;
-    std::filesystem::path metadata_dir;  // holds __cluster_metadata-0
-    metadata::BrokerInfo self;           // this node's broker endpoint
   };
 
-  static Result<std::unique_ptr<Controller>> open(Options options, metadata::BrokerConfig config);
+  Controller(Options options, metadata::BrokerConfig config);
   ~Controller();
+
+  // The image the decisions see (the quorum's latest applied state).
+  void set_image(metadata::ImagePtr image);
+  // The records decided since the last take (to commit, in order, atomically).
+  std::vector<metadata::MetadataRecord> take_pending();
+  // The records taken last could not be committed: forget what they reserved.
+  void abandon_pending();
 
   metadata::ImagePtr image() const { return image_; }
   // The broker config with the dynamic values from the image applied.
@@ -72,19 +83,27 @@ class Controller {
   // A producer id never handed out before (ids are reserved durably in blocks of 1000).
   Result<int64_t> allocate_producer_id();
 
-  Status close();
+  // Broker registration and heartbeats (BrokerRegistration, BrokerHeartbeat) and the fencing
+  // of brokers whose session expired; the heartbeat sessions live here, rebuilt from the image
+  // when this node becomes the active controller (rebuild_sessions).
+  BrokerRegistrationReply register_broker(const BrokerRegistrationRequest& request, int64_t now_ms);
+  BrokerHeartbeatReply heartbeat(const BrokerHeartbeatRequest& request, int64_t now_ms);
+  // Fences one broker whose session expired, if any; its id.
+  std::optional<int32_t> fence_stale_broker(int64_t now_ms);
+  void rebuild_sessions(int64_t now_ms);
 
  private:
-  Controller(Options options, metadata::BrokerConfig config) : options_(std::move(options)), config_(std::move(config)) {}
-  Status replay();
+  // Leaves records pending for the caller to commit.
   Status commit(const std::vector<metadata::MetadataRecord>& records);
   Result<metadata::ConfigMap> validate_topic_configs(const metadata::ConfigMap& configs) const;
   proto::Uuid new_topic_id() const;
+  uint64_t placement_seed() const;  // random start and shift for replica placement
   void refresh_config();
 
   Options options_;
   metadata::BrokerConfig config_;
-  std::unique_ptr<storage::Log> log_;
+  std::vector<metadata::MetadataRecord> pending_;
+  BrokerHeartbeatManager heartbeats_{9000};
   metadata::ImagePtr image_;
   int64_t next_producer_id_ = 0;   // next id to hand out
   int64_t producer_block_end_ = 0;  // end of the reserved block

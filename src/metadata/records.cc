@@ -1,35 +1,63 @@
+// Encoding and decoding of metadata records (the layouts are described in records.h).
 #include "metadata/records.h"
 
-#include <algorithm>
-
-#include "protocol/reader.h"
-#include "protocol/writer.h"
+#include "metadata/record_codec.h"
 
 namespace gregor::metadata {
 
-namespace {
-constexpr uint32_t kFrameVersion = 1;
-constexpr uint32_t kTopicType = 2, kPartitionType = 3, kConfigType = 4, kRemoveTopicType = 9, kProducerIdsType = 15;
+using namespace codec;  // NOLINT: the codec helpers of this module
 
-void int_array(proto::Writer& w, const std::vector<int32_t>& v) {
-  w.array_length(v.size(), true);
-  for (int32_t x : v) w.int32(x);
+namespace {
+
+void encode_partition_change(proto::Writer& w, const PartitionChangeRecord& rec) {
+  header(w, kPartitionChangeType);
+  w.int32(rec.partition_id);
+  w.uuid(rec.topic_id);
+  Tags tags;
+  auto list = [&](uint32_t tag, const std::optional<std::vector<int32_t>>& v) {
+    if (v) int_array(tags.add(tag), *v);
+  };
+  list(0, rec.isr);
+  if (rec.leader != kNoLeaderChange) tags.add(1).int32(rec.leader);
+  list(2, rec.replicas);
+  list(3, rec.removing_replicas);
+  list(4, rec.adding_replicas);
+  if (rec.leader_recovery_state != -1) tags.add(5).int8(rec.leader_recovery_state);
+  tags.write(w);
 }
-std::vector<int32_t> int_array(proto::Reader& r) {
-  int32_t n = r.array_length(true, false);
-  std::vector<int32_t> out;
-  for (int32_t i = 0; i < n && r.ok(); ++i) out.push_back(r.int32());
-  return out;
+
+PartitionChangeRecord decode_partition_change(proto::Reader& r) {
+  PartitionChangeRecord rec;
+  rec.partition_id = r.int32();
+  rec.topic_id = r.uuid();
+  read_tags(r, [&](uint32_t tag, proto::Reader& t) {
+    switch (tag) {
+      case 0: rec.isr = nullable_int_array(t); break;
+      case 1: rec.leader = t.int32(); break;
+      case 2: rec.replicas = nullable_int_array(t); break;
+      case 3: rec.removing_replicas = nullable_int_array(t); break;
+      case 4: rec.adding_replicas = nullable_int_array(t); break;
+      case 5: rec.leader_recovery_state = t.int8(); break;
+      default: break;  // directories, eligible leader replicas: not kept
+    }
+  });
+  return rec;
 }
-void header(proto::Writer& w, uint32_t type) {
-  w.uvarint(kFrameVersion);
-  w.uvarint(type);
-  w.uvarint(0);  // record version
+
+// The newest version of each record type this code decodes.
+uint32_t max_version(uint32_t type) {
+  switch (type) {
+    case kRegisterBrokerType: return 3;
+    case kBrokerRegistrationChangeType: return 2;
+    case kPartitionChangeType: return 2;
+    default: return 0;
+  }
 }
 }  // namespace
 
 Bytes encode_record(const MetadataRecord& record) {
   proto::Writer w;
+  bool flexible = true;
   std::visit(
       [&](const auto& rec) {
         using T = std::decay_t<decltype(rec)>;
@@ -55,20 +83,35 @@ Bytes encode_record(const MetadataRecord& record) {
         } else if constexpr (std::is_same_v<T, RemoveTopicRecord>) {
           header(w, kRemoveTopicType);
           w.uuid(rec.topic_id);
-        } else {
+        } else if constexpr (std::is_same_v<T, ProducerIdsRecord>) {
           header(w, kProducerIdsType);
           w.int32(rec.broker_id);
           w.int64(rec.next_producer_id);
+        } else if constexpr (std::is_same_v<T, RegisterBrokerRecord>) {
+          encode_register_broker(w, rec);
+          flexible = false;  // tags written above
+        } else if constexpr (std::is_same_v<T, UnregisterBrokerRecord>) {
+          header(w, kUnregisterBrokerType);
+          w.int32(rec.broker_id);
+          w.int64(rec.broker_epoch);
+          flexible = false;
+        } else if constexpr (std::is_same_v<T, FenceBrokerRecord> || std::is_same_v<T, UnfenceBrokerRecord>) {
+          header(w, std::is_same_v<T, FenceBrokerRecord> ? kFenceBrokerType : kUnfenceBrokerType);
+          w.int32(rec.id);
+          w.int64(rec.epoch);
+          flexible = false;
+        } else if constexpr (std::is_same_v<T, BrokerRegistrationChangeRecord>) {
+          encode_registration_change(w, rec);
+          flexible = false;
+        } else {
+          static_assert(std::is_same_v<T, PartitionChangeRecord>);
+          encode_partition_change(w, rec);
+          flexible = false;
         }
       },
       record);
-  w.uvarint(0);  // no tagged fields
-  Bytes out;
-  for (auto& c : w.finish()) {
-    const auto& b = std::get<Bytes>(c);
-    out.insert(out.end(), b.begin(), b.end());
-  }
-  return out;
+  if (flexible) w.uvarint(0);  // no tagged fields
+  return flat(w);
 }
 
 Result<MetadataRecord> decode_record(ByteView bytes) {
@@ -76,9 +119,10 @@ Result<MetadataRecord> decode_record(ByteView bytes) {
   uint32_t frame = r.uvarint();
   uint32_t type = r.uvarint();
   uint32_t version = r.uvarint();
-  if (!r.ok() || frame != kFrameVersion || version != 0)
+  if (!r.ok() || frame != kFrameVersion || version > max_version(type))
     return make_error(2, "metadata record with an unknown frame or version");
   MetadataRecord out;
+  bool flexible = true;
   switch (type) {
     case kTopicType: {
       TopicRecord t;
@@ -121,59 +165,42 @@ Result<MetadataRecord> decode_record(ByteView bytes) {
       out = p;
       break;
     }
+    case kRegisterBrokerType:
+      out = decode_register_broker(r, version);
+      flexible = false;
+      break;
+    case kUnregisterBrokerType: {
+      UnregisterBrokerRecord u;
+      u.broker_id = r.int32();
+      u.broker_epoch = r.int64();
+      out = u;
+      flexible = false;
+      break;
+    }
+    case kFenceBrokerType:
+    case kUnfenceBrokerType: {
+      int32_t id = r.int32();
+      int64_t epoch = r.int64();
+      if (type == kFenceBrokerType) out = FenceBrokerRecord{id, epoch};
+      else out = UnfenceBrokerRecord{id, epoch};
+      flexible = false;
+      break;
+    }
+    case kBrokerRegistrationChangeType:
+      out = decode_registration_change(r);
+      flexible = false;
+      break;
+    case kPartitionChangeType:
+      out = decode_partition_change(r);
+      flexible = false;
+      break;
     default:
       return make_error(2, "unknown metadata record type " + std::to_string(type));
   }
-  r.uvarint();  // tagged field count (none known)
+  if (flexible) r.skip_tagged_fields();
   if (!r.ok()) return make_error(2, "malformed metadata record: " + r.error());
+  if (!r.at_end()) return make_error(2, "metadata record of type " + std::to_string(type) + " has trailing bytes");
   return out;
-}
-
-void apply_record(Image& image, const MetadataRecord& record) {
-  std::visit(
-      [&](const auto& rec) {
-        using T = std::decay_t<decltype(rec)>;
-        if constexpr (std::is_same_v<T, TopicRecord>) {
-          TopicInfo& t = image.topics[rec.name];
-          t.name = rec.name;
-          t.id = rec.topic_id;
-          t.internal = is_internal_topic(rec.name);
-          image.topic_names[rec.topic_id] = rec.name;
-        } else if constexpr (std::is_same_v<T, PartitionRecord>) {
-          auto it = image.topic_names.find(rec.topic_id);
-          if (it == image.topic_names.end()) return;
-          TopicInfo& t = image.topics[it->second];
-          if (rec.partition_id < 0) return;
-          if (size_t(rec.partition_id) >= t.partitions.size()) t.partitions.resize(size_t(rec.partition_id) + 1);
-          PartitionInfo& p = t.partitions[size_t(rec.partition_id)];
-          p.replicas = rec.replicas;
-          p.isr = rec.isr;
-          p.leader = rec.leader;
-          p.leader_epoch = rec.leader_epoch;
-          p.partition_epoch = rec.partition_epoch;
-        } else if constexpr (std::is_same_v<T, ConfigRecord>) {
-          ConfigMap* target = nullptr;
-          if (rec.resource_type == ResourceType::kTopic) {
-            auto it = image.topics.find(rec.resource_name);
-            if (it == image.topics.end()) return;
-            target = &it->second.configs;
-          } else if (rec.resource_type == ResourceType::kBroker) {
-            target = &image.broker_configs[rec.resource_name];
-          } else {
-            return;
-          }
-          if (rec.value) (*target)[rec.name] = *rec.value;
-          else target->erase(rec.name);
-        } else if constexpr (std::is_same_v<T, RemoveTopicRecord>) {
-          auto it = image.topic_names.find(rec.topic_id);
-          if (it == image.topic_names.end()) return;
-          image.topics.erase(it->second);
-          image.topic_names.erase(it);
-        } else {
-          image.next_producer_id = std::max(image.next_producer_id, rec.next_producer_id);
-        }
-      },
-      record);
 }
 
 }  // namespace gregor::metadata

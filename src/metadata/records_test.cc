@@ -15,6 +15,12 @@ TEST(MetadataRecords, EveryRecordTypeRoundTrips) {
       ConfigRecord{ResourceType::kBroker, "", "log.retention.ms", std::nullopt},
       RemoveTopicRecord{id},
       ProducerIdsRecord{1, 5000},
+      UnregisterBrokerRecord{3, 17},
+      FenceBrokerRecord{2, 9},
+      UnfenceBrokerRecord{2, 9},
+      BrokerRegistrationChangeRecord{1, 4, FencingChange::kFence, false},
+      BrokerRegistrationChangeRecord{1, 4, FencingChange::kUnfence, true},
+      BrokerRegistrationChangeRecord{1, 4, FencingChange::kNone, false},
   };
   for (const auto& r : records) {
     auto bytes = encode_record(r);
@@ -24,9 +30,75 @@ TEST(MetadataRecords, EveryRecordTypeRoundTrips) {
   }
 }
 
+TEST(MetadataRecords, RegisterBrokerRoundTripsWithEndpointsFeaturesAndLogDirs) {
+  RegisterBrokerRecord r;
+  r.broker_id = 2;
+  r.incarnation_id.bytes[15] = 9;
+  r.broker_epoch = 42;
+  r.endpoints = {{"PLAINTEXT", "host-2", 9092, 0}, {"SSL", "host-2", 65535, 1}};
+  r.features = {{"metadata.version", 1, 25}};
+  r.rack = "rack-a";
+  r.fenced = false;
+  r.in_controlled_shutdown = true;
+  proto::Uuid dir;
+  dir.bytes[0] = 5;
+  r.log_dirs = {dir};
+  auto back = decode_record(encode_record(r));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(std::get<RegisterBrokerRecord>(*back), r);
+  r.rack = std::nullopt;
+  r.log_dirs.clear();
+  EXPECT_EQ(std::get<RegisterBrokerRecord>(*decode_record(encode_record(r))), r);
+}
+
+TEST(MetadataRecords, PartitionChangeWritesOnlyTheFieldsThatChanged) {
+  proto::Uuid id;
+  id.bytes[1] = 1;
+  PartitionChangeRecord none{3, id};
+  PartitionChangeRecord all{3, id, std::vector<int32_t>{1, 2}, 2, std::vector<int32_t>{2, 1, 3},
+                            std::vector<int32_t>{3}, std::vector<int32_t>{}, 1};
+  PartitionChangeRecord leaderless{3, id, std::nullopt, kNoLeader};
+  for (const auto& r : {none, all, leaderless}) {
+    auto back = decode_record(encode_record(r));
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(std::get<PartitionChangeRecord>(*back), r);
+  }
+  // frame, type, version, partition id (4), uuid (16), empty tag section (1)
+  EXPECT_EQ(encode_record(none).size(), 3u + 4 + 16 + 1);
+}
+
+TEST(MetadataRecords, UnknownTaggedFieldsOfNewerVersionsAreSkipped) {
+  // A PartitionChangeRecord v2 with the leader (tag 1) and an eligible-leader-replicas list (tag 7).
+  Bytes b{1, 5, 2, 0, 0, 0, 4};
+  b.insert(b.end(), 16, 0);
+  b.insert(b.end(), {2, 1, 4, 0, 0, 0, 7, 7, 5, 2, 0, 0, 0, 1});
+  auto back = decode_record(b);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  const auto& c = std::get<PartitionChangeRecord>(*back);
+  EXPECT_EQ(c.partition_id, 4);
+  EXPECT_EQ(c.leader, 7);
+  EXPECT_FALSE(c.isr.has_value());
+  Bytes v4{1, 5, 4};  // a version this code does not know
+  EXPECT_FALSE(decode_record(v4).ok());
+}
+
+TEST(MetadataRecords, NonFlexibleBrokerRecordsHaveNoTagSection) {
+  // Kafka's UnregisterBroker/FenceBroker/UnfenceBroker are not flexible: header + int32 + int64.
+  EXPECT_EQ(encode_record(FenceBrokerRecord{1, 2}).size(), 3u + 4 + 8);
+  EXPECT_EQ(encode_record(UnregisterBrokerRecord{1, 2}).size(), 3u + 4 + 8);
+}
+
 TEST(MetadataRecords, TruncatedOrUnknownRecordsAreErrors) {
-  auto bytes = encode_record(TopicRecord{"orders", {}});
-  for (size_t n = 0; n < bytes.size(); ++n) EXPECT_FALSE(decode_record(ByteView(bytes.data(), n)).ok());
+  RegisterBrokerRecord reg;
+  reg.endpoints = {{"PLAINTEXT", "h", 1, 0}};
+  proto::Uuid id;
+  for (const MetadataRecord& r : std::vector<MetadataRecord>{
+           TopicRecord{"orders", {}}, reg, FenceBrokerRecord{1, 2},
+           PartitionChangeRecord{1, id, std::vector<int32_t>{1}, 1},
+           BrokerRegistrationChangeRecord{1, 4, FencingChange::kFence, true}}) {
+    auto bytes = encode_record(r);
+    for (size_t n = 0; n < bytes.size(); ++n) EXPECT_FALSE(decode_record(ByteView(bytes.data(), n)).ok()) << n;
+  }
   Bytes unknown{1, 99, 0, 0};
   EXPECT_FALSE(decode_record(unknown).ok());
 }

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "base/log.h"
+#include "base/splitmix.h"
 #include "io/file.h"
 #include "protocol/uuid.h"
 #include "server/properties.h"
@@ -21,7 +22,20 @@ std::string random_uuid_text() {
 }
 }  // namespace
 
-Result<std::string> ensure_meta_properties(const std::vector<std::filesystem::path>& dirs, int32_t node_id) {
+std::string cluster_id_for_voters(const std::string& voters) {
+  uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a over the text, then two SplitMix64 draws
+  for (char c : voters) h = (h ^ uint8_t(c)) * 0x100000001b3ULL;
+  uint64_t a = splitmix64(h), b = splitmix64(a);
+  proto::Uuid id;
+  for (int i = 0; i < 8; ++i) {
+    id.bytes[size_t(i)] = uint8_t(a >> (8 * i));
+    id.bytes[size_t(i + 8)] = uint8_t(b >> (8 * i));
+  }
+  return id.to_string();
+}
+
+Result<std::string> ensure_meta_properties(const std::vector<std::filesystem::path>& dirs, int32_t node_id,
+                                           const std::string& new_cluster_id) {
   std::string cluster_id;
   std::vector<std::filesystem::path> unformatted;
   for (const auto& dir : dirs) {
@@ -43,7 +57,7 @@ Result<std::string> ensure_meta_properties(const std::vector<std::filesystem::pa
       return make_error(-1, fmt::format("{} has cluster.id {}, another log dir has {}", path.string(), cid, cluster_id));
     cluster_id = cid;
   }
-  if (cluster_id.empty()) cluster_id = random_uuid_text();
+  if (cluster_id.empty()) cluster_id = new_cluster_id.empty() ? random_uuid_text() : new_cluster_id;
   for (const auto& dir : unformatted) {
     auto text = fmt::format("#\n#Written by gregor on first start\nnode.id={}\ndirectory.id={}\nversion=1\ncluster.id={}\n",
                             node_id, random_uuid_text(), cluster_id);

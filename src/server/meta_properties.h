@@ -11,7 +11,13 @@
 
 namespace gregor::server {
 
-// Returns the cluster id shared by all dirs (a new random one if none is formatted yet).
-Result<std::string> ensure_meta_properties(const std::vector<std::filesystem::path>& dirs, int32_t node_id);
+// Returns the cluster id shared by all dirs. Unformatted dirs get `new_cluster_id`, or a new
+// random id when that is empty.
+Result<std::string> ensure_meta_properties(const std::vector<std::filesystem::path>& dirs, int32_t node_id,
+                                           const std::string& new_cluster_id = "");
+// The cluster id every node of a multi-voter quorum derives from controller.quorum.voters, so
+// nodes started with the same voters form one cluster with no format step (Kafka needs
+// `kafka-storage format -t <id>` on each node; Gregor derives the same id on each instead).
+std::string cluster_id_for_voters(const std::string& voters);
 
 }  // namespace gregor::server

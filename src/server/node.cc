@@ -15,6 +15,9 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "broker/broker.h"
+#include "broker/broker_lifecycle.h"
+#include "broker/raft_service.h"
+#include "controller/metadata_state_machine.h"
 #include "controller/controller.h"
 #include "net/listener.h"
 #include "net/shards.h"
@@ -76,7 +79,11 @@ int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_
   // A peer that closes mid-response must cost only its connection: sendfile(2) has no
   // MSG_NOSIGNAL, so SIGPIPE is ignored process-wide and EPIPE handled where it occurs.
   std::signal(SIGPIPE, SIG_IGN);
-  auto cluster_id = ensure_meta_properties(node.log_dirs, node.node_id);
+  // A multi-node quorum's nodes derive one cluster id from the voters, so they form one cluster.
+  std::string voters_text;
+  for (const auto& v : node.voters) voters_text += fmt::format("{}{}@{}:{}", voters_text.empty() ? "" : ",", v.id, v.host, v.port);
+  std::string derived = node.voters.size() > 1 || !node.controller ? cluster_id_for_voters(voters_text) : "";
+  auto cluster_id = ensure_meta_properties(node.log_dirs, node.node_id, derived);
   if (!cluster_id.ok()) {
     GLOG_ERROR("{}", cluster_id.error().message);
     return 1;
@@ -86,26 +93,37 @@ int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_
   controller::Controller::Options copts;
   copts.node_id = node.node_id;
   copts.cluster_id = *cluster_id;
-  copts.metadata_dir = node.metadata_dir;
-  copts.self.id = node.node_id;
-  if (!node.advertised.empty()) {
-    copts.self.host = node.advertised.front().host;
-    copts.self.port = node.advertised.front().port;
-  }
-  auto rack = config.resolve("broker.rack").value;
-  if (rack && !rack->empty()) copts.self.rack = *rack;
-  auto ctrl = controller::Controller::open(copts, config);
-  if (!ctrl.ok()) {
-    GLOG_ERROR("cannot open the metadata log: {}", ctrl.error().message);
-    return 1;
-  }
+  controller::Controller ctrl(copts, config);
+  controller::MetadataStateMachine state_machine(*cluster_id);
 
   broker::BrokerOptions bopts;
   bopts.node_id = node.node_id;
   for (const auto& a : node.advertised) bopts.advertised.push_back({a.name, a.host, a.port});
   bopts.controller_listeners = node.controller_listener_names;
   bopts.log_dirs = node.log_dirs;
-  broker::Broker broker(shards, bopts, **ctrl);
+  broker::Broker broker(shards, bopts, ctrl);
+
+  // The KRaft quorum member: a voter when this node is a controller, else an observer.
+  broker::RaftService::Options ropts;
+  ropts.config.node_id = node.node_id;
+  ropts.config.cluster_id = *cluster_id;
+  for (const auto& v : node.voters) {
+    ropts.config.voters.push_back(v.id);
+    ropts.voters.push_back({v.id, v.host, v.port});
+  }
+  ropts.config.election_timeout_ms = config.get_long("controller.quorum.election.timeout.ms");
+  ropts.config.fetch_timeout_ms = config.get_long("controller.quorum.fetch.timeout.ms");
+  ropts.config.election_backoff_max_ms = config.get_long("controller.quorum.election.backoff.max.ms");
+  ropts.config.request_timeout_ms = config.get_long("controller.quorum.request.timeout.ms");
+  ropts.config.retry_backoff_ms = config.get_long("controller.quorum.retry.backoff.ms");
+  ropts.config.snapshot_every_bytes = config.get_long("metadata.log.max.record.bytes.between.snapshots");
+  ropts.metadata_dir = node.metadata_dir;
+  ropts.on_progress = [&broker] { broker.on_quorum_progress(); };
+  broker::RaftService raft(shards.context(0).get_executor(), ropts, state_machine);
+  std::vector<broker::VoterEndpoint> voter_endpoints;
+  for (const auto& v : node.voters) voter_endpoints.push_back({v.id, v.host, v.port});
+  broker.attach_quorum(&raft, &state_machine, voter_endpoints);
+  broker::BrokerLifecycle lifecycle(broker);
 
   // Bind every listener on every shard before starting, so a bad address fails the start.
   std::vector<std::vector<std::unique_ptr<net::Listener>>> listeners(shards.size());
@@ -131,12 +149,14 @@ int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_
       [&]() -> asio::awaitable<void> {
         int64_t t0 = mono_ms();
         auto st = co_await broker.start();
+        if (st.ok()) st = raft.open();
         if (!st.ok()) {
           GLOG_ERROR("start failed: {}", st.error().message);
           exit_code = 1;
           shards.stop();
           co_return;
         }
+        raft.start();
         auto handler = [&broker](SharedSlice frame, const net::ConnectionInfo& info) {
           return broker.handle(std::move(frame), info);
         };
@@ -150,6 +170,14 @@ int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_
             asio::co_spawn(shards.context(s), group_timer_loop(broker, stopping),
                            [](std::exception_ptr e) { log_exception(e, "group timers"); });
           });
+        }
+        asio::co_spawn(shards.context(0), broker.controller_timer_loop(stopping),
+                       [](std::exception_ptr e) { log_exception(e, "controller timers"); });
+        if (node.broker) {
+          asio::co_spawn(shards.context(0), lifecycle.run(), [](std::exception_ptr e) { log_exception(e, "broker lifecycle"); });
+          // Serve as a broker once the controller knows this one (a cluster waits for its quorum).
+          if (!co_await lifecycle.wait_unfenced(60000))
+            GLOG_WARN("broker {} is not yet unfenced by a controller; serving anyway", node.node_id);
         }
         std::string where;
         for (const auto& l : node.listeners) where += fmt::format(" {}://{}:{}", l.name, l.host, listeners[0][&l - &node.listeners[0]]->port());
@@ -176,13 +204,20 @@ int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_
     asio::co_spawn(
         shards.context(0),
         [&]() -> asio::awaitable<void> {
+          // Controlled shutdown: leaderships move to other brokers before this one goes.
+          if (node.broker && config.get_bool("controlled.shutdown.enable")) {
+            bool others = false;
+            for (const auto& [id, b] : broker.local().image->brokers) others |= id != node.node_id && b.active();
+            if (others) co_await lifecycle.controlled_shutdown(15000);
+          }
+          lifecycle.stop();
           for (size_t s = 0; s < shards.size(); ++s)
             co_await shards.invoke_on(s, [&, s] {
               for (auto& l : listeners[s]) l->close();
               return true;
             });
           co_await broker.stop();
-          if (auto st = (*ctrl)->close(); !st.ok()) GLOG_ERROR("closing metadata log: {}", st.error().message);
+          co_await raft.stop();
           GLOG_INFO("shutdown complete");
           shards.stop();
         },

@@ -3,6 +3,7 @@
 // The controller validates and records the change; the new values reach every shard and are
 // applied to the partitions' logs before the response.
 #include "broker/broker.h"
+#include "broker/controller_call.h"
 #include "broker/handlers/handlers.h"
 #include "metadata/records.h"
 #include "protocol/generated/messages.h"
@@ -43,9 +44,12 @@ asio::awaitable<net::HandlerResult> alter_configs(RequestContext& ctx) {
     for (const auto& c : res.configs) changes.emplace_back(c.name, c.value);
     auto type = metadata::ResourceType(res.resource_type);
     bool validate_only = req->validate_only;
-    auto st = co_await broker.shards().invoke_on(0, [&broker, type, &res, &changes, validate_only] {
-      return broker.controller().alter_configs(type, res.resource_name, changes, true, validate_only);
-    });
+    auto st = co_await controller_call(
+        broker,
+        [type, &res, &changes, validate_only](controller::Controller& c) {
+          return c.alter_configs(type, res.resource_name, changes, true, validate_only);
+        },
+        Status(not_controller_error()));
     changed |= st.ok() && !validate_only;
     add_result(resp, res, st);
   }
@@ -102,9 +106,12 @@ asio::awaitable<net::HandlerResult> incremental_alter_configs(RequestContext& ct
     }
     if (st.ok()) {
       bool validate_only = req->validate_only;
-      st = co_await broker.shards().invoke_on(0, [&broker, type, &res, &changes, validate_only] {
-        return broker.controller().alter_configs(type, res.resource_name, changes, false, validate_only);
-      });
+      st = co_await controller_call(
+          broker,
+          [type, &res, &changes, validate_only](controller::Controller& c) {
+            return c.alter_configs(type, res.resource_name, changes, false, validate_only);
+          },
+          Status(not_controller_error()));
       changed |= st.ok() && !validate_only;
     }
     add_result(resp, res, st);

@@ -1,5 +1,6 @@
 // CreatePartitions (37): grows topics; explicit assignments must name known brokers.
 #include "broker/broker.h"
+#include "broker/controller_call.h"
 #include "broker/handlers/handlers.h"
 #include "protocol/generated/messages.h"
 
@@ -15,9 +16,9 @@ asio::awaitable<net::HandlerResult> create_partitions(RequestContext& ctx) {
     proto::CreatePartitionsResponse::CreatePartitionsTopicResult r;
     r.name = t.name;
     bool validate_only = req->validate_only;
-    auto st = co_await broker.shards().invoke_on(0, [&broker, &t, validate_only] {
-      return broker.controller().create_partitions(t.name, t.count, validate_only);
-    });
+    auto st = co_await controller_call(
+        broker, [&t, validate_only](controller::Controller& c) { return c.create_partitions(t.name, t.count, validate_only); },
+        Status(not_controller_error()));
     if (!st.ok()) {
       r.error_code = st.error().code;
       r.error_message = st.error().message;

@@ -1,6 +1,7 @@
 // CreateTopics (19): validated and recorded by the controller (shard 0); the new image is
 // published to every shard before the response, so the topic is usable when it arrives.
 #include "broker/broker.h"
+#include "broker/controller_call.h"
 #include "broker/handlers/handlers.h"
 #include "protocol/generated/messages.h"
 
@@ -25,9 +26,13 @@ asio::awaitable<net::HandlerResult> create_topics(RequestContext& ctx) {
     specs.push_back(std::move(s));
   }
   bool validate_only = req->validate_only;
-  auto results = co_await broker.shards().invoke_on(
-      0, [&broker, &specs, validate_only] { return broker.controller().create_topics(specs, validate_only); });
-  if (!validate_only) co_await broker.publish();
+  auto results = co_await controller_call(
+      broker, [&specs, validate_only](controller::Controller& c) { return c.create_topics(specs, validate_only); },
+      std::vector<controller::CreateTopicResult>{});
+  if (results.size() != specs.size()) {
+    auto e = not_controller_error();
+    results.assign(specs.size(), controller::CreateTopicResult{e.code, e.message});
+  }
 
   const auto& st = broker.local();
   proto::CreateTopicsResponse resp;

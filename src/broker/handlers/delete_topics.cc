@@ -1,6 +1,7 @@
 // DeleteTopics (20): by name (v1-5) or by name or id (v6); the controller records the removal
 // and every shard deletes the partition directories it owns.
 #include "broker/broker.h"
+#include "broker/controller_call.h"
 #include "broker/handlers/handlers.h"
 #include "protocol/generated/messages.h"
 
@@ -39,7 +40,9 @@ asio::awaitable<net::HandlerResult> delete_topics(RequestContext& ctx) {
     } else {
       std::string name = t->name;
       r.name = name;
-      auto res = co_await broker.shards().invoke_on(0, [&broker, &name] { return broker.controller().delete_topic(name); });
+      auto res = co_await controller_call(
+          broker, [&name](controller::Controller& c) { return c.delete_topic(name); },
+          Result<proto::Uuid>(not_controller_error()));
       if (!res.ok()) {
         r.error_code = res.error().code;
         r.error_message = res.error().message;

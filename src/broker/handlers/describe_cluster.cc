@@ -19,6 +19,7 @@ asio::awaitable<net::HandlerResult> describe_cluster(RequestContext& ctx) {
   resp.cluster_id = image.cluster_id;
   resp.controller_id = image.controller_id;
   for (const auto& [id, b] : image.brokers) {
+    if (b.fenced) continue;  // Kafka lists only brokers the controller has unfenced
     proto::DescribeClusterResponse::DescribeClusterBroker out;
     out.broker_id = id;
     std::tie(out.host, out.port) = broker.endpoint_for(b, ctx.conn.listener_name);

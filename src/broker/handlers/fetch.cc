@@ -21,7 +21,7 @@ namespace gregor::broker::handlers {
 
 namespace {
 
-constexpr int16_t kOffsetOutOfRange = 1, kUnknownTopic = 3, kFetchSessionIdNotFound = 70,
+constexpr int16_t kOffsetOutOfRange = 1, kUnknownTopic = 3, kNotLeaderOrFollower = 6, kFetchSessionIdNotFound = 70,
                   kInvalidFetchSessionEpoch = 71, kFencedLeaderEpoch = 74, kUnknownLeaderEpoch = 75,
                   kUnknownTopicId = 100;
 
@@ -57,6 +57,8 @@ class TimerWaiter final : public FetchWaiter {
 asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
   auto req = decode_body<proto::FetchRequest>(ctx);
   if (!req) co_return close_connection();
+  if (req->topics.size() == 1 && req->topics[0].topic == "__cluster_metadata" && ctx.version() <= 12)
+    co_return co_await raft_fetch(ctx, *req);
   Broker& broker = ctx.broker;
   ShardState& local = broker.local();
   const int16_t version = ctx.version();
@@ -166,8 +168,8 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
         for (const auto& [i, w] : items) {
           ReadOutcome o;
           Partition* p = st.find(w.topic, w.partition);
-          if (!p) {
-            o.error = kUnknownTopic;
+          if (!p || p->leader != broker.options().node_id) {
+            o.error = st.image->find_topic(w.topic) ? kNotLeaderOrFollower : kUnknownTopic;
           } else if (w.current_leader_epoch >= 0 && w.current_leader_epoch < p->leader_epoch) {
             o.error = kFencedLeaderEpoch;
           } else if (w.current_leader_epoch > p->leader_epoch) {

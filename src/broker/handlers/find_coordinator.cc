@@ -6,6 +6,7 @@
 #include "broker/broker.h"
 #include "broker/handlers/group_common.h"
 #include "broker/handlers/handlers.h"
+#include "coordinator/group/records.h"
 #include "protocol/generated/messages.h"
 
 namespace gregor::broker::handlers {
@@ -28,17 +29,16 @@ Found locate(RequestContext& ctx, int8_t key_type, const std::string& key) {
     return Found{int16_t(ErrorCode::COORDINATOR_NOT_AVAILABLE), "The coordinator is not available."};
   if (key_type != kGroupKey)
     return Found{int16_t(ErrorCode::INVALID_REQUEST), "Unknown coordinator key type " + std::to_string(key_type)};
-  auto where = broker.locate_group(key);
-  if (where.error != 0) {
-    return Found{where.error, where.error == int16_t(ErrorCode::NOT_COORDINATOR)
-                                  ? "This is not the correct coordinator."
-                                  : "The coordinator is not available."};
-  }
+  // The coordinator is the leader of the group's __consumer_offsets partition, wherever it runs.
   const auto& image = *broker.local().image;
-  auto b = image.brokers.find(broker.options().node_id);
-  if (b == image.brokers.end()) return Found{int16_t(ErrorCode::COORDINATOR_NOT_AVAILABLE), "The coordinator is not available."};
-  auto [host, port] = broker.endpoint_for(b->second, ctx.conn.listener_name);
-  return Found{0, {}, b->first, host, port};
+  const Found unavailable{int16_t(ErrorCode::COORDINATOR_NOT_AVAILABLE), "The coordinator is not available."};
+  const auto* topic = image.find_topic("__consumer_offsets");
+  if (!topic || topic->partitions.empty()) return unavailable;
+  int32_t p = group::partition_for_group(key, int32_t(topic->partitions.size()));
+  const auto* b = image.find_broker(topic->partitions[size_t(p)].leader);
+  if (!b || b->fenced) return unavailable;
+  auto [host, port] = broker.endpoint_for(*b, ctx.conn.listener_name);
+  return Found{0, {}, b->id, host, port};
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 
 #include "broker/request_context.h"
 
+namespace gregor::proto { struct FetchRequest; }
+
 namespace gregor::broker::handlers {
 
 asio::awaitable<net::HandlerResult> api_versions(RequestContext& ctx);
@@ -34,5 +36,14 @@ asio::awaitable<net::HandlerResult> delete_groups(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> offset_delete(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> delete_records(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> describe_log_dirs(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> vote(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> begin_quorum_epoch(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> end_quorum_epoch(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> fetch_snapshot(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> describe_quorum(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> broker_registration(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> broker_heartbeat(RequestContext& ctx);
+// Fetch of __cluster_metadata-0 (from fetch.cc): answered by the quorum.
+asio::awaitable<net::HandlerResult> raft_fetch(RequestContext& ctx, const proto::FetchRequest& req);
 
 }  // namespace gregor::broker::handlers

@@ -2,6 +2,7 @@
 // durably by the controller. Transactional ids need the transaction coordinator, which this
 // node does not run yet: such requests get COORDINATOR_NOT_AVAILABLE.
 #include "broker/broker.h"
+#include "broker/controller_call.h"
 #include "broker/handlers/handlers.h"
 #include "protocol/generated/messages.h"
 
@@ -16,7 +17,9 @@ asio::awaitable<net::HandlerResult> init_producer_id(RequestContext& ctx) {
     resp.error_code = 15;  // COORDINATOR_NOT_AVAILABLE
     co_return respond(ctx, resp);
   }
-  auto id = co_await broker.shards().invoke_on(0, [&broker] { return broker.controller().allocate_producer_id(); });
+  auto id = co_await controller_call(
+      broker, [](controller::Controller& c) { return c.allocate_producer_id(); },
+      Result<int64_t>(not_controller_error()));
   if (!id.ok()) {
     resp.error_code = id.error().code;
   } else {

@@ -13,7 +13,7 @@ namespace {
 
 constexpr int16_t kUnknownTopic = 3, kInvalidTopic = 17, kUnknownTopicId = 100;
 
-proto::MetadataResponse::MetadataResponseTopic describe_topic(const metadata::TopicInfo& t) {
+proto::MetadataResponse::MetadataResponseTopic describe_topic(const metadata::Image& image, const metadata::TopicInfo& t) {
   proto::MetadataResponse::MetadataResponseTopic out;
   out.name = t.name;
   out.topic_id = t.id;
@@ -26,6 +26,11 @@ proto::MetadataResponse::MetadataResponseTopic describe_topic(const metadata::To
     mp.leader_epoch = info.leader_epoch;
     mp.replica_nodes = info.replicas;
     mp.isr_nodes = info.isr;
+    // Replicas on brokers that are fenced or unknown are offline (Kafka: not alive).
+    for (int32_t r : info.replicas) {
+      const auto* b = image.find_broker(r);
+      if (!b || b->fenced) mp.offline_replicas.push_back(r);
+    }
     mp.error_code = info.leader < 0 ? 5 : 0;  // LEADER_NOT_AVAILABLE
     out.partitions.push_back(std::move(mp));
   }
@@ -58,13 +63,7 @@ asio::awaitable<net::HandlerResult> metadata(RequestContext& ctx) {
       specs.push_back(spec);
     }
     if (!specs.empty()) {
-      co_await broker.shards().invoke_on(0, [&broker, &specs] {
-        auto results = broker.controller().create_topics(specs, false);
-        for (size_t i = 0; i < results.size(); ++i)
-          if (results[i].error == 0) GLOG_INFO("auto-created topic {} with {} partition(s)", specs[i].name, results[i].num_partitions);
-        return true;
-      });
-      co_await broker.publish();
+      co_await broker.create_topics_anywhere(specs);
     }
     if (want_offsets_topic) co_await broker.ensure_offsets_topic();
   }
@@ -75,6 +74,7 @@ asio::awaitable<net::HandlerResult> metadata(RequestContext& ctx) {
   resp.controller_id = image.controller_id;
   // Brokers as reachable through the listener this client connected to.
   for (const auto& [id, b] : image.brokers) {
+    if (b.fenced) continue;  // Kafka lists only brokers the controller has unfenced
     proto::MetadataResponse::MetadataResponseBroker mb;
     mb.node_id = id;
     std::tie(mb.host, mb.port) = broker.endpoint_for(b, ctx.conn.listener_name);
@@ -83,14 +83,14 @@ asio::awaitable<net::HandlerResult> metadata(RequestContext& ctx) {
   }
   bool all = !req->topics || (ctx.version() == 0 && req->topics->empty());
   if (all) {
-    for (const auto& [name, t] : image.topics) resp.topics.push_back(describe_topic(t));
+    for (const auto& [name, t] : image.topics) resp.topics.push_back(describe_topic(image, t));
   } else {
     for (const auto& rt : *req->topics) {
       const metadata::TopicInfo* t = nullptr;
       if (rt.name) t = image.find_topic(*rt.name);
       else if (!rt.topic_id.is_zero()) t = image.find_topic(rt.topic_id);
       if (t) {
-        resp.topics.push_back(describe_topic(*t));
+        resp.topics.push_back(describe_topic(image, *t));
         continue;
       }
       proto::MetadataResponse::MetadataResponseTopic missing;

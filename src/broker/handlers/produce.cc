@@ -15,7 +15,7 @@ namespace gregor::broker::handlers {
 
 namespace {
 
-constexpr int16_t kUnknownTopic = 3, kNotEnoughReplicas = 19, kInvalidRequiredAcks = 21, kUnknownTopicId = 100,
+constexpr int16_t kUnknownTopic = 3, kNotLeaderOrFollower = 6, kNotEnoughReplicas = 19, kInvalidRequiredAcks = 21, kUnknownTopicId = 100,
                   kCorruptMessage = 2, kInvalidRecord = 87;
 
 // Control batches (transaction markers) are written by the broker only.
@@ -93,8 +93,9 @@ asio::awaitable<net::HandlerResult> produce(RequestContext& ctx) {
       for (const auto& w : *w_ptr) {
         PartitionOutcome o{w.topic_index, w.partition_index};
         Partition* p = st.find(w.topic, w.partition);
-        if (!p) {
-          o.error = kUnknownTopic;
+        if (!p || p->leader != broker.options().node_id) {
+          // The topic exists (checked above) but this broker does not lead the partition.
+          o.error = kNotLeaderOrFollower;
           out.push_back(o);
           continue;
         }

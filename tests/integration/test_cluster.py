@@ -1,0 +1,184 @@
+"""A multi-node cluster: three `gregor serve` processes with the same controller.quorum.voters
+form one cluster with no other step; the KRaft quorum elects an active controller, survives
+its kill -9, and takes the old leader back as a follower; brokers register, heartbeat and are
+fenced when they stop; a second live process with a registered node.id is refused; `gregor
+cluster describe` and `gregor dev-cluster` work. Partition data is not replicated yet, so
+topics have one replica (a larger factor is refused with a clear error)."""
+import signal
+import subprocess
+import time
+
+import pytest
+from confluent_kafka import Consumer, Producer
+from confluent_kafka.admin import AdminClient, NewTopic
+
+import kwire
+from cluster import Cluster, ClusterNode
+from conftest import free_ports, GREGOR_BIN
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    c = Cluster(tmp_path, 3, settings={"broker.session.timeout.ms": "3000",
+                                        "broker.heartbeat.interval.ms": "500"})
+    c.start()
+    yield c
+    c.destroy()
+
+
+def metadata(node):
+    with kwire.Conn(node.host, node.port, timeout=5.0) as c:
+        return kwire.metadata_v1(c, topics=None, timeout=5.0)
+
+
+def create_topic(bootstrap, name, partitions, rf=1):
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    fut = admin.create_topics([NewTopic(name, partitions, rf)], operation_timeout=15)[name]
+    return fut.result(timeout=30)
+
+
+def test_three_nodes_form_one_cluster_and_every_node_knows_every_broker(cluster):
+    for n in cluster.nodes:
+        deadline = time.monotonic() + 10
+        while True:
+            md = metadata(n)
+            if sorted(b[0] for b in md["brokers"]) == [1, 2, 3] or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert sorted(b[0] for b in md["brokers"]) == [1, 2, 3], md
+    d = cluster.wait_quorum(lambda d: len(d["quorum"]["voters"]) == 3 and
+                            all(v["lag"] == 0 for v in d["quorum"]["voters"]), what="3 voters caught up")
+    assert d["quorum"]["leader"] in (1, 2, 3)
+    ids = {line.split("cluster.id ")[1].split(")")[0] for n in cluster.nodes
+           for line in n.log_text().splitlines() if "initialised log dir" in line}
+    assert len(ids) == 1, f"nodes derived different cluster ids: {ids}"
+
+
+def test_topic_created_on_any_node_spreads_leaders_and_serves_records(cluster):
+    # Created through a node that is not the active controller: forwarded to it.
+    leader = cluster.leader()
+    other = next(n for n in cluster.nodes if n.node_id != leader)
+    create_topic(other.bootstrap, "spread", 6)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        parts = metadata(cluster.node(1))["topics"].get("spread", (0, {}))[1]
+        if len(parts) == 6:
+            break
+        time.sleep(0.05)
+    leaders = sorted(p[1] for p in parts.values())
+    assert leaders == [1, 1, 2, 2, 3, 3], parts
+    p = Producer({"bootstrap.servers": cluster.bootstrap, "acks": "all"})
+    for i in range(600):
+        p.produce("spread", value=b"v%d" % i, partition=i % 6)
+    assert p.flush(30) == 0
+    c = Consumer({"bootstrap.servers": cluster.bootstrap, "group.id": "g-spread",
+                  "auto.offset.reset": "earliest", "enable.auto.commit": False})
+    c.subscribe(["spread"])
+    got = set()
+    deadline = time.monotonic() + 60
+    while len(got) < 600 and time.monotonic() < deadline:
+        m = c.poll(0.5)
+        if m is not None and not m.error():
+            got.add(m.value())
+    c.close()
+    assert len(got) == 600
+
+
+def test_replication_factor_above_one_is_refused_with_a_clear_error(cluster):
+    with pytest.raises(Exception) as e:
+        create_topic(cluster.bootstrap, "rf3", 3, rf=3)
+    assert "Replication factors above 1 are not available yet" in str(e.value)
+
+
+def test_active_controller_killed_a_new_one_takes_over_and_the_old_rejoins(cluster):
+    times = []
+    for round_ in range(2):
+        old = cluster.leader()
+        cluster.node(old).kill()
+        t0 = time.monotonic()
+        d = cluster.wait_quorum(lambda d: d["quorum"]["leader"] not in (-1, old), timeout=30,
+                                what="a new controller")
+        times.append(time.monotonic() - t0)
+        # Topic creation works again, through the new controller.
+        create_topic(cluster.bootstrap, f"after-failover-{round_}", 2)
+        cluster.node(old).start()
+        cluster.wait_quorum(lambda d: len(d["quorum"]["voters"]) == 3 and
+                            all(v["lag"] == 0 for v in d["quorum"]["voters"]),
+                            what="the old controller caught up as a follower")
+        assert d["quorum"]["epoch"] > 0
+    print(f"\ncontroller failover (kill -9 until a new leader answers DescribeQuorum): "
+          + ", ".join(f"{t:.2f} s" for t in times))
+    for n in cluster.nodes:
+        assert {"after-failover-0", "after-failover-1"} <= set(metadata(n)["topics"])
+
+
+def test_stopped_broker_is_fenced_its_partitions_go_offline_and_come_back(cluster):
+    create_topic(cluster.bootstrap, "fence-me", 3)
+    leader = cluster.leader()
+    victim = next(n for n in cluster.nodes if n.node_id != leader)
+    victim.kill()
+    d = cluster.wait_quorum(lambda d: any(p["topic"] == "fence-me" and p["state"] == "Offline"
+                                          for p in d["unhealthy_partitions"]), timeout=20,
+                            what="the killed broker's partition offline")
+    assert victim.node_id not in [b["id"] for b in d["brokers"]]
+    victim.start()
+    cluster.wait_quorum(lambda d: not d["unhealthy_partitions"] and len(d["brokers"]) == 3,
+                        timeout=20, what="the partition back online")
+
+
+def test_second_live_broker_with_the_same_node_id_is_refused(cluster, tmp_path):
+    ports = free_ports(2)
+    extra = ClusterNode(tmp_path / "extra4", 4, cluster.voters, roles="broker", ports=ports)
+    extra.start()
+    dup = ClusterNode(tmp_path / "dup4", 4, cluster.voters, roles="broker", ports=free_ports(2))
+    dup.starts += 1
+    dup._log = open(dup.log_path, "ab", buffering=0)
+    dup.proc = subprocess.Popen(dup.command(), stdin=subprocess.DEVNULL, stdout=dup._log, stderr=dup._log)
+    dup.expected_running = True
+    try:
+        deadline = time.monotonic() + 20
+        while "another live broker is registered with node.id 4" not in dup.log_text():
+            assert time.monotonic() < deadline, dup.tail()
+            time.sleep(0.1)
+        assert "registered with controller" not in dup.log_text()
+        # The first one keeps serving.
+        assert 4 in [b[0] for b in metadata(extra)["brokers"]]
+    finally:
+        dup.destroy()
+        extra.destroy()
+
+
+def test_dev_cluster_starts_three_nodes_and_ctrl_c_stops_them(tmp_path):
+    base = free_ports(1)[0]
+    base = 20000 + (base % 20000)
+    proc = subprocess.Popen([GREGOR_BIN, "dev-cluster", "--nodes", "3", "--dir", str(tmp_path / "dc"),
+                             "--base-port", str(base)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    try:
+        line = ""
+        deadline = time.monotonic() + 20
+        while "bootstrap servers:" not in line:
+            assert time.monotonic() < deadline
+            line = proc.stdout.readline()
+        bootstrap = line.split("bootstrap servers:")[1].strip()
+        deadline = time.monotonic() + 30
+        brokers = []
+        while time.monotonic() < deadline:
+            try:
+                host, port = bootstrap.split(",")[0].split(":")
+                with kwire.Conn(host, int(port), timeout=2.0) as c:
+                    brokers = [b[0] for b in kwire.metadata_v1(c, topics=[], timeout=2.0)["brokers"]]
+                if sorted(brokers) == [1, 2, 3]:
+                    break
+            except (OSError, kwire.Closed, TimeoutError, ValueError, AssertionError):
+                pass
+            time.sleep(0.2)
+        assert sorted(brokers) == [1, 2, 3]
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 0, out
+        assert out.count("exited with code 0") == 3, out
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
