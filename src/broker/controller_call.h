@@ -31,6 +31,15 @@ inline void mark_failed(std::vector<controller::CreateTopicResult>& results, con
 }
 
 inline void mark_failed(std::optional<int32_t>& r, const Error&) { r.reset(); }
+inline void mark_failed(bool& r, const Error&) { r = false; }
+inline void mark_failed(controller::ElectLeadersResponse& r, const Error& e) {
+  for (auto& t : r.results)
+    for (auto& p : t.partitions)
+      if (p.error == 0) {
+        p.error = e.code;
+        p.message = e.message;
+      }
+}
 inline void mark_failed(controller::BrokerRegistrationReply& r, const Error& e) {
   r = controller::BrokerRegistrationReply{e.code, e.message, -1};
 }

@@ -49,6 +49,7 @@ const std::array kServed = {
     api<proto::FetchSnapshotRequest>(handlers::fetch_snapshot),
     api<proto::BrokerRegistrationRequest>(handlers::broker_registration),
     api<proto::BrokerHeartbeatRequest>(handlers::broker_heartbeat),
+    api<proto::ElectLeadersRequest>(handlers::elect_leaders),
 };
 
 }  // namespace
@@ -71,6 +72,7 @@ static bool is_controller_api(int16_t key) {
     case proto::IncrementalAlterConfigsRequest::kApiKey:
     case proto::InitProducerIdRequest::kApiKey:
     case proto::DescribeQuorumRequest::kApiKey:
+    case proto::ElectLeadersRequest::kApiKey:
       return true;
     default:
       return false;

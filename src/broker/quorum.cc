@@ -63,7 +63,9 @@ void Broker::on_quorum_progress() {
   if (image->version != published_version_) {
     published_version_ = image->version;
     auto next = std::make_shared<metadata::Image>(*image);
-    next->controller_id = leader_id;
+    // As Kafka's KRaft brokers do, clients are told that this broker is the controller: it
+    // forwards controller requests to the active controller, whichever node that is now.
+    next->controller_id = options_.advertised.empty() ? leader_id : options_.node_id;
     controller_.set_image(next);
     asio::co_spawn(shards_.context(0), publish(), [](std::exception_ptr e) {
       if (e) GLOG_ERROR("publishing the metadata image failed");
@@ -117,6 +119,7 @@ asio::awaitable<Status> Broker::commit_pending() {
 
 asio::awaitable<void> Broker::controller_timer_loop(const std::atomic<bool>& stopping) {
   bool was_active = false;
+  int64_t last_rebalance = mono_ms();
   asio::steady_timer timer(shards_.context(0));
   while (!stopping.load()) {
     timer.expires_after(std::chrono::milliseconds(250));
@@ -127,6 +130,15 @@ asio::awaitable<void> Broker::controller_timer_loop(const std::atomic<bool>& sto
     if (active && !was_active) controller_.rebuild_sessions(mono_ms());
     was_active = active;
     if (!active) continue;
+    // auto.leader.rebalance.enable: preferred leaders back, every leader.imbalance.check.interval.seconds.
+    int64_t now = mono_ms();
+    if (local().config.get_bool("auto.leader.rebalance.enable") &&
+        now - last_rebalance >= local().config.get_long("leader.imbalance.check.interval.seconds") * 1000) {
+      last_rebalance = now;
+      bool moved = co_await controller_call(
+          *this, [](controller::Controller& c) { return c.rebalance_leaders(); }, false);
+      if (moved) GLOG_INFO("controller: moved partition leaderships back to their preferred replicas");
+    }
     for (int i = 0; i < 16; ++i) {
       auto fenced = co_await controller_call(
           *this, [](controller::Controller& c) { return c.fence_stale_broker(mono_ms()); },

@@ -289,4 +289,16 @@ std::optional<int32_t> Controller::fence_stale_broker(int64_t now_ms) {
 
 void Controller::rebuild_sessions(int64_t now_ms) { heartbeats_.rebuild(*image_, now_ms); }
 
+ElectLeadersResponse Controller::elect_leaders(const ElectLeadersRequest& request) {
+  auto decided = controller::elect_leaders(*image_, config_, request);
+  (void)commit(decided.records);
+  return decided.response;
+}
+
+bool Controller::rebalance_leaders() {
+  auto decided = controller::rebalance_leaders(*image_, config_);
+  (void)commit(decided.records);
+  return !decided.records.empty();
+}
+
 }  // namespace gregor::controller

@@ -22,6 +22,7 @@
 #include "metadata/image.h"
 #include "metadata/records.h"
 #include "controller/broker_lifecycle.h"
+#include "controller/election.h"
 #include "controller/heartbeat_manager.h"
 
 namespace gregor::controller {
@@ -91,6 +92,10 @@ class Controller {
   // Fences one broker whose session expired, if any; its id.
   std::optional<int32_t> fence_stale_broker(int64_t now_ms);
   void rebuild_sessions(int64_t now_ms);
+  // ElectLeaders (preferred or unclean) and the periodic preferred-leader rebalance.
+  ElectLeadersResponse elect_leaders(const ElectLeadersRequest& request);
+  // True when it decided elections (auto.leader.rebalance.enable, leader.imbalance.*).
+  bool rebalance_leaders();
 
  private:
   // Leaves records pending for the caller to commit.

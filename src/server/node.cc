@@ -9,6 +9,7 @@
 #include <asio/use_awaitable.hpp>
 #include <asio/redirect_error.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 
@@ -160,11 +161,24 @@ int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_
         auto handler = [&broker](SharedSlice frame, const net::ConnectionInfo& info) {
           return broker.handle(std::move(frame), info);
         };
+        // Controller listeners accept at once (the quorum and broker registration need them);
+        // broker listeners once this broker is unfenced, so clients never see it half started.
+        auto is_controller_listener = [&node](size_t k) {
+          const auto& names = node.controller_listener_names;
+          return std::find(names.begin(), names.end(), node.listeners[k].name) != names.end();
+        };
+        auto accept = [&, handler, is_controller_listener](bool controller_side) {
+          for (size_t s = 0; s < shards.size(); ++s)
+            shards.post(s, [&, s, handler, controller_side, is_controller_listener] {
+              for (size_t k = 0; k < listeners[s].size(); ++k)
+                if (is_controller_listener(k) == controller_side)
+                  asio::co_spawn(shards.context(s), listeners[s][k]->run(max_request, handler),
+                                 [](std::exception_ptr e) { log_exception(e, "listener"); });
+            });
+        };
+        accept(true);
         for (size_t s = 0; s < shards.size(); ++s) {
-          shards.post(s, [&, s, handler] {
-            for (auto& l : listeners[s])
-              asio::co_spawn(shards.context(s), l->run(max_request, handler),
-                             [](std::exception_ptr e) { log_exception(e, "listener"); });
+          shards.post(s, [&, s] {
             asio::co_spawn(shards.context(s), housekeeping_loop(broker, stopping),
                            [](std::exception_ptr e) { log_exception(e, "housekeeping"); });
             asio::co_spawn(shards.context(s), group_timer_loop(broker, stopping),
@@ -179,6 +193,7 @@ int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_
           if (!co_await lifecycle.wait_unfenced(60000))
             GLOG_WARN("broker {} is not yet unfenced by a controller; serving anyway", node.node_id);
         }
+        accept(false);
         std::string where;
         for (const auto& l : node.listeners) where += fmt::format(" {}://{}:{}", l.name, l.host, listeners[0][&l - &node.listeners[0]]->port());
         GLOG_INFO("gregor node {} serving on{} ({} shard(s), cluster.id {}, started in {} ms)", node.node_id, where,

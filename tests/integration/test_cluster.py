@@ -182,3 +182,43 @@ def test_dev_cluster_starts_three_nodes_and_ctrl_c_stops_them(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def elect_preferred_v1(node, topic, partitions):
+    """ElectLeaders v1 (PREFERRED) over the raw protocol: {partition: error code}."""
+    body = (kwire.i8(0) + kwire.array([topic], lambda t: kwire.string(t) +
+                                      kwire.array(partitions, kwire.i32)) + kwire.i32(10000))
+    with kwire.Conn(node.host, node.port, timeout=15.0) as c:
+        r = c.request(43, 1, body, timeout=15.0)
+    r.i32()  # throttle
+    assert r.i16() == 0
+    out = {}
+    for _ in range(r.i32()):
+        r.string()
+        for _ in range(r.i32()):
+            pid, err = r.i32(), r.i16()
+            r.string()
+            out[pid] = err
+    return out
+
+
+def test_elect_leaders_preferred_needs_no_election_and_reports_an_unavailable_leader(cluster):
+    create_topic(cluster.bootstrap, "elect", 3)
+    leader = cluster.leader()
+    other = next(n for n in cluster.nodes if n.node_id != leader)
+    deadline = time.monotonic() + 10
+    while len(metadata(other)["topics"].get("elect", (0, {}))[1]) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # Every partition already has its preferred (only) replica as leader: ELECTION_NOT_NEEDED.
+    assert elect_preferred_v1(other, "elect", [0, 1, 2]) == {0: 84, 1: 84, 2: 84}
+    parts = metadata(other)["topics"]["elect"][1]
+    victim = next(n for n in cluster.nodes if n.node_id != leader and n is not other
+                  and any(p[1] == n.node_id for p in parts.values()))
+    on_victim = [pid for pid, p in parts.items() if p[1] == victim.node_id]
+    victim.kill()
+    cluster.wait_quorum(lambda d: any(p["topic"] == "elect" and p["state"] == "Offline"
+                                      for p in d["unhealthy_partitions"]), timeout=20,
+                        what="the killed broker's partition offline")
+    got = elect_preferred_v1(other, "elect", on_victim)
+    assert set(got.values()) == {80}, got  # PREFERRED_LEADER_NOT_AVAILABLE
+    victim.start()

@@ -22,7 +22,9 @@ proto::MetadataResponse::MetadataResponseTopic describe_topic(const metadata::Im
     const auto& info = t.partitions[p];
     proto::MetadataResponse::MetadataResponsePartition mp;
     mp.partition_index = int32_t(p);
-    mp.leader_id = info.leader;
+    // A leader the controller has fenced (a restarting broker, say) cannot serve: none for now.
+    const auto* leader = image.find_broker(info.leader);
+    mp.leader_id = leader && !leader->fenced ? info.leader : -1;
     mp.leader_epoch = info.leader_epoch;
     mp.replica_nodes = info.replicas;
     mp.isr_nodes = info.isr;
@@ -31,7 +33,7 @@ proto::MetadataResponse::MetadataResponseTopic describe_topic(const metadata::Im
       const auto* b = image.find_broker(r);
       if (!b || b->fenced) mp.offline_replicas.push_back(r);
     }
-    mp.error_code = info.leader < 0 ? 5 : 0;  // LEADER_NOT_AVAILABLE
+    mp.error_code = mp.leader_id < 0 ? 5 : 0;  // LEADER_NOT_AVAILABLE
     out.partitions.push_back(std::move(mp));
   }
   return out;
