@@ -79,6 +79,7 @@ asio::awaitable<Status> Broker::start() {
 }
 
 asio::awaitable<void> Broker::publish() {
+  if (stopped_) co_return;
   auto image = co_await shards_.invoke_on(0, [this] { return controller_.image(); });
   for (size_t s = 0; s < shards_.size(); ++s) {
     co_await shards_.invoke_on(s, [this, s, &image] {
@@ -185,6 +186,7 @@ void Broker::housekeeping(int64_t now_ms) {
 }
 
 asio::awaitable<void> Broker::stop() {
+  stopped_ = true;  // images committed from now on are not installed (partitions are closing)
   std::map<std::filesystem::path, std::vector<storage::PartitionOffset>> recovery, starts;
   for (size_t s = 0; s < shards_.size(); ++s) {
     using Entries = std::vector<std::pair<std::filesystem::path, storage::PartitionOffset>>;

@@ -153,6 +153,7 @@ class Broker {
   bool controller_locked_ = false;                             // shard 0
   std::vector<std::shared_ptr<asio::steady_timer>> controller_waiters_;  // shard 0
   uint64_t published_version_ = 0;                             // shard 0
+  std::atomic<bool> stopped_{false};                           // stop() began (any shard reads)
   std::vector<std::unique_ptr<ShardState>> states_;
   std::map<std::string, int64_t> recovery_points_;   // "topic-partition" -> offset, read at start
   std::map<std::string, int64_t> log_start_offsets_;

@@ -60,7 +60,7 @@ void Broker::on_quorum_progress() {
     GLOG_INFO("controller: node {} {} the active controller (epoch {})", options_.node_id,
               leader ? "is now" : "is no longer", raft_->node().epoch());
   auto image = state_machine_->image();
-  if (image->version != published_version_) {
+  if (image->version != published_version_ && !stopped_) {
     published_version_ = image->version;
     auto next = std::make_shared<metadata::Image>(*image);
     // As Kafka's KRaft brokers do, clients are told that this broker is the controller: it
