@@ -14,7 +14,7 @@ namespace gregor::broker::handlers {
 
 namespace {
 
-constexpr int16_t kNotLeaderOrFollower = 6, kInvalidRequest = 42, kNotController = 41;
+constexpr int16_t kNotLeaderOrFollower = 6, kInvalidRequest = 42;
 
 // Decodes Req, maps it for the core, lets the quorum answer, and encodes the answer as Resp.
 template <class Req, class Resp, class CoreResp>
@@ -92,7 +92,6 @@ asio::awaitable<net::HandlerResult> describe_quorum(RequestContext& ctx) {
     co_return respond(ctx, resp);
   }
   resp = raft::describe_to_wire(*described);
-  (void)kNotController;
   co_return respond(ctx, resp);
 }
 
