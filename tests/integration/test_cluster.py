@@ -59,18 +59,25 @@ def test_topic_created_on_any_node_spreads_leaders_and_serves_records(cluster):
     leader = cluster.leader()
     other = next(n for n in cluster.nodes if n.node_id != leader)
     create_topic(other.bootstrap, "spread", 6)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        parts = metadata(cluster.node(1))["topics"].get("spread", (0, {}))[1]
-        if len(parts) == 6:
-            break
-        time.sleep(0.05)
-    leaders = sorted(p[1] for p in parts.values())
-    assert leaders == [1, 1, 2, 2, 3, 3], parts
+    # Brokers learn of the topic from the metadata log each at its own pace (as in Kafka, a
+    # broker that has not replayed the record yet answers UNKNOWN_TOPIC_OR_PARTITION), so wait
+    # until every node knows it before producing.
+    for n in cluster.nodes:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            parts = metadata(n)["topics"].get("spread", (0, {}))[1]
+            if len(parts) == 6:
+                break
+            time.sleep(0.05)
+        leaders = sorted(p[1] for p in parts.values())
+        assert leaders == [1, 1, 2, 2, 3, 3], (n.node_id, parts)
     p = Producer({"bootstrap.servers": cluster.bootstrap, "acks": "all"})
+    failed = []
     for i in range(600):
-        p.produce("spread", value=b"v%d" % i, partition=i % 6)
+        p.produce("spread", value=b"v%d" % i, partition=i % 6,
+                  on_delivery=lambda err, msg: err and failed.append(err))
     assert p.flush(30) == 0
+    assert failed == []
     c = Consumer({"bootstrap.servers": cluster.bootstrap, "group.id": "g-spread",
                   "auto.offset.reset": "earliest", "enable.auto.commit": False})
     c.subscribe(["spread"])
