@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "broker/dispatch.h"
+#include "broker/replica_fetcher.h"
 #include "metadata/log_config.h"
 #include "storage/checkpoint_file.h"
 #include "storage/partition_dir.h"
@@ -17,6 +18,7 @@ namespace gregor::broker {
 namespace {
 constexpr const char* kRecoveryCheckpoint = "recovery-point-offset-checkpoint";
 constexpr const char* kLogStartCheckpoint = "log-start-offset-checkpoint";
+constexpr const char* kHighWatermarkCheckpoint = "replication-offset-checkpoint";
 
 std::string key_of(const std::string& topic, int32_t partition) { return storage::format_partition_dir(topic, partition); }
 }  // namespace
@@ -59,7 +61,8 @@ asio::awaitable<Status> Broker::start() {
       auto name = entry.path().filename().string();
       if (storage::parse_partition_dir(name)) existing_dirs_[name] = entry.path();
     }
-    for (auto [file, target] : {std::pair{kRecoveryCheckpoint, &recovery_points_}, std::pair{kLogStartCheckpoint, &log_start_offsets_}}) {
+    for (auto [file, target] : {std::pair{kRecoveryCheckpoint, &recovery_points_}, std::pair{kLogStartCheckpoint, &log_start_offsets_},
+                                  std::pair{kHighWatermarkCheckpoint, &high_watermarks_}}) {
       auto path = dir / file;
       if (!std::filesystem::exists(path)) continue;
       auto cp = storage::read_offset_checkpoint(path);
@@ -101,6 +104,8 @@ void Broker::install_image(ShardState& st, metadata::ImagePtr image) {
       continue;
     }
     if (it->first.first == "__consumer_offsets") st.groups.erase(it->first.second);
+    stop_following(st, *it->second);
+    resign_leadership(*it->second, 3);  // UNKNOWN_TOPIC_OR_PARTITION
     auto dir = it->second->log ? it->second->log->dir() : std::filesystem::path();
     it->second->log.reset();
     if (!dir.empty()) {
@@ -118,9 +123,7 @@ void Broker::install_image(ShardState& st, metadata::ImagePtr image) {
       if (std::find(info.replicas.begin(), info.replicas.end(), options_.node_id) == info.replicas.end()) continue;
       if (auto* existing = st.find(name, idx)) {
         existing->log->set_config(log_cfg);
-        existing->leader_epoch = info.leader_epoch;
-        existing->leader = info.leader;
-        existing->isr = info.isr;
+        apply_replica_role(st, *existing, info, topic);
         continue;
       }
       auto key = key_of(name, idx);
@@ -136,9 +139,9 @@ void Broker::install_image(ShardState& st, metadata::ImagePtr image) {
       part->index = idx;
       part->topic_id = topic.id;
       part->log = std::move(*log);
-      part->leader_epoch = info.leader_epoch;
-      part->leader = info.leader;
-      part->isr = info.isr;
+      part->leader_epoch = -1;  // apply_replica_role below sets the role from the image
+      if (auto it = high_watermarks_.find(key); it != high_watermarks_.end())
+        part->hw = std::min(it->second, part->log->log_end_offset());
       auto meta_path = part->log->dir() / "partition.metadata";
       if (!std::filesystem::exists(meta_path)) {
         if (auto s = io::write_file_atomic(meta_path, fmt::format("version: 0\ntopic_id: {}\n", topic.id.to_string()));
@@ -147,7 +150,7 @@ void Broker::install_image(ShardState& st, metadata::ImagePtr image) {
       }
       auto& placed = st.partitions[{name, idx}];
       placed = std::move(part);
-      open_group_partition(st, *placed);
+      apply_replica_role(st, *placed, info, topic);
     }
   }
 }
@@ -187,14 +190,21 @@ void Broker::housekeeping(int64_t now_ms) {
 
 asio::awaitable<void> Broker::stop() {
   stopped_ = true;  // images committed from now on are not installed (partitions are closing)
-  std::map<std::filesystem::path, std::vector<storage::PartitionOffset>> recovery, starts;
+  std::map<std::filesystem::path, std::vector<storage::PartitionOffset>> recovery, starts, hws;
   for (size_t s = 0; s < shards_.size(); ++s) {
     using Entries = std::vector<std::pair<std::filesystem::path, storage::PartitionOffset>>;
+    struct Gathered {
+      Entries first, second, third;
+    };
     auto got = co_await shards_.invoke_on(s, [this, s] {
-      std::pair<Entries, Entries> out;
+      Gathered out;
       auto& st = *states_[s];
       st.groups.clear();
+      for (auto& [id, f] : st.fetchers) f->stop();
+      st.fetchers.clear();
       for (auto& [key, p] : st.partitions) {
+        resign_leadership(*p, 6);  // NOT_LEADER_OR_FOLLOWER: acks=all waiters answer now
+        out.third.push_back({p->log->dir().parent_path(), {key.first, key.second, p->hw}});
         if (auto c = p->log->close(); !c.ok()) GLOG_ERROR("closing {}-{}: {}", key.first, key.second, c.error().message);
         auto parent = p->log->dir().parent_path();
         out.first.push_back({parent, {key.first, key.second, p->log->recovery_point()}});
@@ -205,12 +215,15 @@ asio::awaitable<void> Broker::stop() {
     });
     for (auto& [dir, e] : got.first) recovery[dir].push_back(e);
     for (auto& [dir, e] : got.second) starts[dir].push_back(e);
+    for (auto& [dir, e] : got.third) hws[dir].push_back(e);
   }
   for (const auto& dir : options_.log_dirs) {
     if (auto st = storage::write_offset_checkpoint(dir / kRecoveryCheckpoint, recovery[dir]); !st.ok())
       GLOG_ERROR("writing {}: {}", kRecoveryCheckpoint, st.error().message);
     if (auto st = storage::write_offset_checkpoint(dir / kLogStartCheckpoint, starts[dir]); !st.ok())
       GLOG_ERROR("writing {}: {}", kLogStartCheckpoint, st.error().message);
+    if (auto st = storage::write_offset_checkpoint(dir / kHighWatermarkCheckpoint, hws[dir]); !st.ok())
+      GLOG_ERROR("writing {}: {}", kHighWatermarkCheckpoint, st.error().message);
   }
 }
 

@@ -23,6 +23,7 @@
 #include "net/connection.h"
 #include "net/shards.h"
 #include "raft/messages.h"
+#include "storage/checkpoint_file.h"
 
 namespace gregor::controller { class MetadataStateMachine; }
 
@@ -117,6 +118,33 @@ class Broker {
   // Wakes long-polling fetches registered on partition p (called on p's owner shard).
   void notify_waiters(Partition& p);
 
+  // --- Partition replication (replica_manager.cc, replica_fetcher.h). Owner shard. ---
+  // Sets p's role from the image: leader (the leader epoch recorded in its
+  // leader-epoch-checkpoint at the LEO, a fresh PartitionLeaderState, acks=all waiting on the
+  // high watermark), follower (the shard's fetcher for the leader copies it), or neither (no
+  // leader). The group coordinator of a __consumer_offsets partition runs only on its leader.
+  void apply_replica_role(ShardState& st, Partition& p, const metadata::PartitionInfo& info,
+                          const metadata::TopicInfo& topic);
+  // After appending to a partition this broker leads: the high watermark and the waiters.
+  void after_leader_append(Partition& p);
+  // p's high watermark may have moved: completes the acks=all produces it reached and wakes
+  // fetch waiters.
+  void on_high_watermark_changed(Partition& p);
+  // Registers an acks=all produce that waits for `required_offset` on p; false when the
+  // partition's queue is full (answer REQUEST_TIMED_OUT).
+  bool park_ack(Partition& p, int64_t required_offset, int64_t deadline_ms, AckWaiterRef ref);
+  // Sends an ISR change of p to the active controller and applies the answer (retrying on
+  // transport errors and NOT_CONTROLLER while p is still led by us with that proposal pending).
+  void send_alter_partition(PartitionKey key, replication::AlterPartitionProposal proposal);
+  // Every 100 ms on every shard: acks=all deadlines and ISR shrink checks.
+  void replication_tick();
+  // Shard 0, every replica.high.watermark.checkpoint.interval.ms and at stop: writes each log
+  // dir's replication-offset-checkpoint (the high watermarks).
+  asio::awaitable<void> checkpoint_high_watermarks();
+  // This broker's epoch as the controller registered it (-1 before), for AlterPartition.
+  void set_broker_epoch(int64_t epoch) { broker_epoch_ = epoch; }
+  int64_t broker_epoch() const { return broker_epoch_.load(); }
+
   // --- The group coordinator (groups.cc). ---
   struct GroupLocation {
     int16_t error = 0;       // COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR, or 0
@@ -155,6 +183,15 @@ class Broker {
   uint64_t published_version_ = 0;                             // shard 0
   std::atomic<bool> stopped_{false};                           // stop() began (any shard reads)
   std::vector<std::unique_ptr<ShardState>> states_;
+  void stop_following(ShardState& st, Partition& p);
+  void start_following(ShardState& st, Partition& p, int32_t leader);
+  void resign_leadership(Partition& p, int16_t error_code);
+  void deliver_acks(Partition& p, const std::vector<replication::AckCompletion>& done);
+  std::vector<std::pair<std::filesystem::path, storage::PartitionOffset>> collect_offsets(
+      size_t shard, int64_t (*which)(const Partition&));
+
+  std::atomic<int64_t> broker_epoch_{-1};
+  std::map<std::string, int64_t> high_watermarks_;   // "topic-partition" -> offset, read at start
   std::map<std::string, int64_t> recovery_points_;   // "topic-partition" -> offset, read at start
   std::map<std::string, int64_t> log_start_offsets_;
   std::map<std::string, std::filesystem::path> existing_dirs_;

@@ -83,6 +83,7 @@ asio::awaitable<Status> BrokerLifecycle::register_once() {
     co_return make_error(resp->error_code, fmt::format("registration refused with error {}", resp->error_code));
   }
   broker_epoch_ = resp->broker_epoch;
+  broker_.set_broker_epoch(broker_epoch_);
   GLOG_INFO("broker {} registered with controller {} (broker epoch {})", opts.node_id, client_target_, broker_epoch_);
   co_return Status::OK();
 }
@@ -102,6 +103,7 @@ asio::awaitable<Status> BrokerLifecycle::heartbeat_once(bool want_shut_down) {
   if (resp->error_code == kStaleBrokerEpoch) {
     GLOG_WARN("broker {}: controller says broker epoch {} is stale; registering again", req.broker_id, broker_epoch_);
     broker_epoch_ = -1;
+    broker_.set_broker_epoch(-1);
     unfenced_ = false;
   }
   if (resp->error_code != 0) co_return make_error(resp->error_code, "heartbeat refused");

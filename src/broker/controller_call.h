@@ -40,6 +40,11 @@ inline void mark_failed(controller::ElectLeadersResponse& r, const Error& e) {
         p.message = e.message;
       }
 }
+inline void mark_failed(controller::AlterPartitionResponse& r, const Error& e) {
+  r = controller::AlterPartitionResponse{};
+  r.error = e.code;
+  r.message = e.message;
+}
 inline void mark_failed(controller::BrokerRegistrationReply& r, const Error& e) {
   r = controller::BrokerRegistrationReply{e.code, e.message, -1};
 }

@@ -50,6 +50,8 @@ const std::array kServed = {
     api<proto::BrokerRegistrationRequest>(handlers::broker_registration),
     api<proto::BrokerHeartbeatRequest>(handlers::broker_heartbeat),
     api<proto::ElectLeadersRequest>(handlers::elect_leaders),
+    api<proto::AlterPartitionRequest>(handlers::alter_partition),
+    api<proto::OffsetForLeaderEpochRequest>(handlers::offset_for_leader_epoch),
 };
 
 }  // namespace

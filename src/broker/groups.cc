@@ -56,8 +56,7 @@ asio::awaitable<void> Broker::ensure_offsets_topic() {
   auto rf = cfg.get_long("offsets.topic.replication.factor");
   int64_t live = 0;
   for (const auto& [id, b] : image.brokers) live += b.active() ? 1 : 0;
-  spec.replication_factor =
-      int16_t(std::max<int64_t>(1, std::min({rf, live, int64_t(controller::kMaxReplicationFactor)})));
+  spec.replication_factor = int16_t(std::max<int64_t>(1, std::min(rf, live)));
   spec.configs["cleanup.policy"] = "compact";
   spec.configs["compression.type"] = "producer";
   spec.configs["segment.bytes"] = std::to_string(cfg.get_long("offsets.topic.segment.bytes"));
@@ -73,10 +72,11 @@ void Broker::open_group_partition(ShardState& st, Partition& p) {
   int32_t index = p.index;
   auto append = [this, shard, index](ByteView batch) -> Status {
     Partition* part = states_[shard]->find(kOffsetsTopic, index);
-    if (!part) return make_error(int16_t(model::ErrorCode::NOT_LEADER_OR_FOLLOWER), "partition is not hosted here");
+    if (!part || !part->is_leader())
+      return make_error(int16_t(model::ErrorCode::NOT_LEADER_OR_FOLLOWER), "this broker does not lead the partition");
     auto r = part->log->append(batch, part->leader_epoch, wall_ms());
     if (!r.ok()) return r.error();
-    notify_waiters(*part);
+    after_leader_append(*part);
     return Status::OK();
   };
   static thread_local std::mt19937_64 rng(std::random_device{}() ^ uint64_t(wall_ms()));

@@ -1,17 +1,25 @@
 // Partition: one topic-partition hosted by this node, owned by exactly one shard. Holds the
-// log and the leader state. With a replication factor of 1 the ISR is this node alone, so the
-// high watermark is the log end offset right after each append.
+// log and its replica role from the metadata image:
+//  - leader: `leader_state` tracks the followers, the ISR and the high watermark
+//    (replication::PartitionLeaderState); acks=all produces wait in `pending_acks` until the
+//    high watermark passes them;
+//  - follower: `following` names the leader this shard's replica fetcher copies from; the
+//    high watermark is the leader's, as its fetch responses report it (capped at our LEO).
 // Fetch waiters: long-polling fetches on any shard register here and are woken (on their own
-// shard) when the partition gets new data.
+// shard) when the partition gets new data or its high watermark moves.
 // Thread-safety: owner shard only.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "metadata/image.h"
+#include "replication/partition_leader_state.h"
+#include "replication/pending_acks.h"
 #include "storage/log.h"
 
 namespace gregor::broker {
@@ -28,17 +36,42 @@ struct WaiterRef {
   std::weak_ptr<FetchWaiter> waiter;
 };
 
+// A produce request waiting (on its connection's shard) for acks=all of some partitions.
+// Completions are posted to that shard; the request answers when none is outstanding.
+struct AckWaiter {
+  virtual ~AckWaiter() = default;
+  // REQUIRES: called on the waiter's shard. slot identifies the partition in the request.
+  virtual void complete(size_t slot, int16_t error_code) = 0;
+};
+
+struct AckWaiterRef {
+  size_t shard = 0;
+  size_t slot = 0;
+  std::weak_ptr<AckWaiter> waiter;
+};
+
 struct Partition {
   std::string topic;
   int32_t index = 0;
   proto::Uuid topic_id;
   std::unique_ptr<storage::Log> log;
-  int32_t leader = -1;  // from the image: the broker that leads it, -1 none
+  // From the image.
+  int32_t leader = -1;  // the broker that leads it, -1 none
   int32_t leader_epoch = 0;
+  int32_t partition_epoch = 0;
+  std::vector<int32_t> replicas;
   std::vector<int32_t> isr;
   std::vector<WaiterRef> waiters;
 
-  int64_t high_watermark() const { return log->log_end_offset(); }
+  int64_t hw = 0;  // high watermark: records below it are committed
+  std::unique_ptr<replication::PartitionLeaderState> leader_state;  // while this broker leads
+  std::unique_ptr<replication::PendingAcks> pending_acks;          // while this broker leads
+  std::map<uint64_t, AckWaiterRef> ack_waiters;                    // PendingAcks token -> request
+  uint64_t next_ack_token = 1;
+  int32_t following = -1;  // the leader our fetcher copies from, -1 none
+
+  bool is_leader() const { return leader_state != nullptr; }
+  int64_t high_watermark() const { return hw; }
   int64_t last_stable_offset() const { return high_watermark(); }
 };
 

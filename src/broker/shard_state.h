@@ -20,7 +20,8 @@ namespace gregor::net { class Client; }
 
 namespace gregor::broker {
 
-struct GroupWaiter;  // broker/group_waiter.h
+struct GroupWaiter;     // broker/group_waiter.h
+class ReplicaFetcher;  // broker/replica_fetcher.h
 
 using PartitionKey = std::pair<std::string, int32_t>;
 
@@ -35,7 +36,9 @@ struct ShardState {
   uint64_t next_group_token = 1;
   int64_t group_clock_ms = 0;
   // Connections of this shard to controllers, for requests forwarded to the active one.
-  std::map<int32_t, std::shared_ptr<net::Client>> controller_clients;  // wall clock as the group coordinators see it: never goes back
+  std::map<int32_t, std::shared_ptr<net::Client>> controller_clients;
+  // Replica fetchers of this shard, one per source broker (the leader they copy from).
+  std::map<int32_t, std::shared_ptr<ReplicaFetcher>> fetchers;  // wall clock as the group coordinators see it: never goes back
 
   Partition* find(const std::string& topic, int32_t partition) {
     auto it = partitions.find({topic, partition});

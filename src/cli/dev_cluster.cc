@@ -46,9 +46,9 @@ std::string dev_cluster_properties(const DevClusterOptions& opts, int id, const 
   std::string voters;
   for (int i = 1; i <= opts.nodes; ++i)
     voters += fmt::format("{}{}@127.0.0.1:{}", i > 1 ? "," : "", i, opts.base_port + 100 + i - 1);
-  // Partition data is not replicated between brokers yet (the controller quorum is), so topics
-  // get one replica; this becomes min(nodes, 3) once replication lands (issue 4).
-  int rf = 1;
+  // Topics get min(nodes, 3) replicas, with min.insync.replicas one below, so a dev cluster
+  // keeps accepting acks=all writes with one node down.
+  int rf = std::min(opts.nodes, 3);
   std::string out = fmt::format(
       "# Written by `gregor dev-cluster`: node {} of {}.\n"
       "process.roles=broker,controller\n"

@@ -21,9 +21,6 @@ using metadata::Image;
 using metadata::MetadataRecord;
 
 namespace {
-constexpr const char* kReplicationUnavailable =
-    "Replication factors above 1 are not available yet: Gregor replicates the controller quorum but not "
-    "partition data (see docs/compatibility.md).";
 constexpr int16_t kInvalidTopic = 17, kTopicExists = 36, kInvalidPartitions = 37, kInvalidReplicationFactor = 38,
                   kInvalidReplicaAssignment = 39, kInvalidConfig = 40, kUnknownTopic = 3, kInvalidRequest = 42;
 }  // namespace
@@ -131,7 +128,6 @@ std::vector<CreateTopicResult> Controller::create_topics(const std::vector<Creat
             bad = fmt::format("The manual partition assignment includes the broker {} more than once.", replicas[i]);
         }
         if (!bad.empty()) break;
-        if (int32_t(replicas.size()) > kMaxReplicationFactor) bad = kReplicationUnavailable;
       }
       if (!bad.empty()) { fail(kInvalidReplicaAssignment, bad); continue; }
       assignment = spec.assignments;
@@ -141,7 +137,6 @@ std::vector<CreateTopicResult> Controller::create_topics(const std::vector<Creat
                                                  : spec.replication_factor;
       if (partitions <= 0) { fail(kInvalidPartitions, "Number of partitions was set to an invalid non-positive value."); continue; }
       if (rf <= 0) { fail(kInvalidReplicationFactor, "Replication factor must be larger than 0."); continue; }
-      if (rf > kMaxReplicationFactor) { fail(kInvalidReplicationFactor, kReplicationUnavailable); continue; }
       auto placed = place_replicas(usable, partitions, rf, 0, placement_seed());
       if (!placed.ok()) { fail(placed.error().code, placed.error().message); continue; }
       assignment = std::move(*placed);
@@ -291,6 +286,12 @@ void Controller::rebuild_sessions(int64_t now_ms) { heartbeats_.rebuild(*image_,
 
 ElectLeadersResponse Controller::elect_leaders(const ElectLeadersRequest& request) {
   auto decided = controller::elect_leaders(*image_, config_, request);
+  (void)commit(decided.records);
+  return decided.response;
+}
+
+AlterPartitionResponse Controller::alter_partition(const AlterPartitionRequest& request) {
+  auto decided = controller::alter_partition(*image_, config_, request);
   (void)commit(decided.records);
   return decided.response;
 }

@@ -22,14 +22,11 @@
 #include "metadata/image.h"
 #include "metadata/records.h"
 #include "controller/broker_lifecycle.h"
+#include "controller/alter_partition.h"
 #include "controller/election.h"
 #include "controller/heartbeat_manager.h"
 
 namespace gregor::controller {
-
-// Partition data is not replicated between brokers yet (the controller quorum is): until it is,
-// a partition has one replica, and asking for more is refused rather than promised falsely.
-inline constexpr int32_t kMaxReplicationFactor = 1;
 
 struct CreateTopicSpec {
   std::string name;
@@ -96,6 +93,8 @@ class Controller {
   ElectLeadersResponse elect_leaders(const ElectLeadersRequest& request);
   // True when it decided elections (auto.leader.rebalance.enable, leader.imbalance.*).
   bool rebalance_leaders();
+  // AlterPartition from a partition leader (controller/alter_partition.h).
+  AlterPartitionResponse alter_partition(const AlterPartitionRequest& request);
 
  private:
   // Leaves records pending for the caller to commit.

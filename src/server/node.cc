@@ -50,6 +50,25 @@ asio::awaitable<void> group_timer_loop(broker::Broker& broker, std::atomic<bool>
   }
 }
 
+// Replication timers on one shard, every 100 ms: acks=all deadlines and ISR shrink checks; on
+// shard 0 also the high-watermark checkpoint (replica.high.watermark.checkpoint.interval.ms).
+asio::awaitable<void> replication_timer_loop(broker::Broker& broker, std::atomic<bool>& stopping) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  int64_t last_checkpoint = mono_ms();
+  while (!stopping.load()) {
+    timer.expires_after(std::chrono::milliseconds(100));
+    std::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (stopping.load()) break;
+    broker.replication_tick();
+    if (broker.local().shard == 0 &&
+        mono_ms() - last_checkpoint >= broker.local().config.get_long("replica.high.watermark.checkpoint.interval.ms")) {
+      last_checkpoint = mono_ms();
+      co_await broker.checkpoint_high_watermarks();
+    }
+  }
+}
+
 // Retention, rolls and flush policy on one shard, once a second.
 asio::awaitable<void> housekeeping_loop(broker::Broker& broker, std::atomic<bool>& stopping) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
@@ -183,6 +202,8 @@ int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_
                            [](std::exception_ptr e) { log_exception(e, "housekeeping"); });
             asio::co_spawn(shards.context(s), group_timer_loop(broker, stopping),
                            [](std::exception_ptr e) { log_exception(e, "group timers"); });
+            asio::co_spawn(shards.context(s), replication_timer_loop(broker, stopping),
+                           [](std::exception_ptr e) { log_exception(e, "replication timers"); });
           });
         }
         asio::co_spawn(shards.context(0), broker.controller_timer_loop(stopping),

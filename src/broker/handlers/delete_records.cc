@@ -59,7 +59,7 @@ asio::awaitable<net::HandlerResult> delete_records(RequestContext& ctx) {
       for (const auto& w : *wp) {
         Outcome o{w.topic_index, w.partition_index};
         Partition* p = st.find(w.topic, w.partition);
-        if (!p) {
+        if (!p || !p->is_leader()) {
           o.error = int16_t(ErrorCode::NOT_LEADER_OR_FOLLOWER);
         } else {
           int64_t target = w.offset == -1 ? p->high_watermark() : w.offset;

@@ -4,18 +4,27 @@
 // progress), and long polling: when fewer than fetch.min.bytes are ready the request waits up
 // to fetch.max.wait.ms, woken by appends (no busy waiting). Incremental fetch sessions per
 // KIP-227 (broker/fetch_session.h).
+// A Fetch with a replica id is a follower's: it reads up to the leader's log end (not the high
+// watermark), tells the leader how far the follower got (PartitionLeaderState: ISR and high
+// watermark), and answers a DivergingEpoch instead of records when the follower's log went
+// another way (replication/divergence.h).
 #include <asio/steady_timer.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/this_coro.hpp>
 
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <map>
 
 #include "base/clock.h"
+#include "base/log.h"
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
 #include "protocol/generated/messages.h"
+#include "replication/divergence.h"
+#include "replication/fetch_check.h"
 
 namespace gregor::broker::handlers {
 
@@ -32,6 +41,7 @@ struct Wanted {
   int64_t fetch_offset;
   int32_t max_bytes;
   int32_t current_leader_epoch;
+  int32_t last_fetched_epoch = -1;
 };
 
 struct ReadOutcome {
@@ -39,6 +49,7 @@ struct ReadOutcome {
   int64_t high_watermark = -1;
   int64_t log_start_offset = -1;
   io::FileSlice slice;
+  std::optional<replication::DivergingEpoch> diverging;
 };
 
 class TimerWaiter final : public FetchWaiter {
@@ -52,6 +63,59 @@ class TimerWaiter final : public FetchWaiter {
   bool woken = false;
 };
 
+// A follower's read of a partition this broker should lead.
+ReadOutcome follower_read(Broker& broker, Partition& p, const Wanted& w, int32_t replica_id, int64_t replica_epoch) {
+  ReadOutcome o;
+  replication::LocalPartitionView view{p.is_leader(), p.leader_epoch};
+  bool assigned = p.leader_state && p.leader_state->is_follower(replica_id);
+  if (auto s = replication::check_follower_fetch(view, w.current_leader_epoch, replica_id, assigned); !s.ok()) {
+    o.error = s.error().code;
+    return o;
+  }
+  std::vector<replication::EpochEntry> epochs;
+  for (const auto& e : p.log->epochs().entries()) epochs.push_back({e.epoch, e.start_offset});
+  const int64_t leo = p.log->log_end_offset();
+  replication::LeaderLogView lv{view, epochs, p.log->log_start_offset(), leo};
+  auto div = replication::check_fetch_divergence(lv, w.current_leader_epoch, w.fetch_offset, w.last_fetched_epoch);
+  o.log_start_offset = p.log->log_start_offset();
+  if (!div.ok()) {
+    o.error = div.error().code;
+    return o;
+  }
+  if (*div) {
+    o.diverging = **div;
+    o.high_watermark = p.high_watermark();
+    return o;
+  }
+  if (w.fetch_offset > leo) {
+    o.error = kOffsetOutOfRange;
+    return o;
+  }
+  if (w.fetch_offset < leo) {
+    auto slice = p.log->read(w.fetch_offset, std::max(w.max_bytes, 1), leo, true);
+    if (!slice.ok()) {
+      o.error = slice.error().code;
+      return o;
+    }
+    o.slice = *slice;
+  }
+  auto outcome = p.leader_state->on_follower_fetch(replica_id, w.fetch_offset, leo, mono_ms(), replica_epoch);
+  if (outcome.ok()) {
+    if (outcome->high_watermark_changed) broker.on_high_watermark_changed(p);
+    if (outcome->alter_partition) {
+      GLOG_INFO("{}-{}: expanding ISR {} with {}", p.topic, p.index, fmt::join(p.leader_state->isr(), ","),
+                replica_id);
+      broker.send_alter_partition({p.topic, p.index}, *outcome->alter_partition);
+    }
+  } else {
+    o.error = outcome.error().code;
+    o.slice = io::FileSlice{};
+    return o;
+  }
+  o.high_watermark = p.high_watermark();
+  return o;
+}
+
 }  // namespace
 
 asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
@@ -62,6 +126,8 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
   Broker& broker = ctx.broker;
   ShardState& local = broker.local();
   const int16_t version = ctx.version();
+  const int32_t replica_id = version >= 15 ? req->replica_state.replica_id : req->replica_id;
+  const int64_t replica_epoch = version >= 15 ? req->replica_state.replica_epoch : -1;
   proto::FetchResponse resp;
 
   // Resolve the requested partitions (topic ids from v13).
@@ -75,7 +141,7 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
     }
     for (const auto& p : t.partitions)
       requested.push_back(Wanted{name, t.topic_id, p.partition, p.fetch_offset, p.partition_max_bytes,
-                                 p.current_leader_epoch});
+                                 p.current_leader_epoch, p.last_fetched_epoch});
   }
   for (const auto& f : req->forgotten_topics_data) {
     std::string name = f.topic;
@@ -162,13 +228,19 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
       for (size_t i : idxs) items.emplace_back(i, requested[i]);
       auto waiter_ref = waiter;
       size_t my_shard = local.shard;
-      auto got = co_await broker.shards().invoke_on(shard, [&broker, sh = shard, &items, &waiter_ref, my_shard] {
+      auto got = co_await broker.shards().invoke_on(shard, [&broker, sh = shard, &items, &waiter_ref, my_shard,
+                                                            replica_id, replica_epoch] {
         std::vector<std::pair<size_t, ReadOutcome>> out;
         auto& st = broker.state(sh);
         for (const auto& [i, w] : items) {
           ReadOutcome o;
           Partition* p = st.find(w.topic, w.partition);
-          if (!p || p->leader != broker.options().node_id) {
+          if (replica_id >= 0) {
+            if (!p) o.error = st.image->find_topic(w.topic) ? kNotLeaderOrFollower : kUnknownTopic;
+            else o = follower_read(broker, *p, w, replica_id, replica_epoch);
+            if (waiter_ref && o.error == 0 && o.slice.size == 0 && !o.diverging)
+              p->waiters.push_back(WaiterRef{my_shard, waiter_ref});
+          } else if (!p || !p->is_leader()) {
             o.error = st.image->find_topic(w.topic) ? kNotLeaderOrFollower : kUnknownTopic;
           } else if (w.current_leader_epoch >= 0 && w.current_leader_epoch < p->leader_epoch) {
             o.error = kFencedLeaderEpoch;
@@ -196,7 +268,7 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
     // Apply fetch.max.bytes in request order: the first non-empty partition is returned whole.
     for (size_t i = 0; i < outcomes.size(); ++i) {
       auto& o = outcomes[i];
-      if (o.error != 0) any_error = true;
+      if (o.error != 0 || o.diverging) any_error = true;  // answer at once
       if (o.slice.size == 0) continue;
       if (!first && int64_t(o.slice.size) > budget) {
         o.slice = io::FileSlice{};
@@ -270,6 +342,10 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
     if (req->isolation_level == 1) pd.aborted_transactions = std::vector<proto::FetchResponse::AbortedTransaction>{};
     else pd.aborted_transactions = std::nullopt;
     if (o.slice.size > 0) pd.records.append(o.slice);
+    if (o.diverging) {
+      pd.diverging_epoch.epoch = o.diverging->epoch;
+      pd.diverging_epoch.end_offset = o.diverging->end_offset;
+    }
     resp.responses.back().partitions.push_back(std::move(pd));
   }
   co_return respond(ctx, resp);

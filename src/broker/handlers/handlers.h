@@ -44,6 +44,8 @@ asio::awaitable<net::HandlerResult> describe_quorum(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> broker_registration(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> broker_heartbeat(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> elect_leaders(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> alter_partition(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> offset_for_leader_epoch(RequestContext& ctx);
 // Fetch of __cluster_metadata-0 (from fetch.cc): answered by the quorum.
 asio::awaitable<net::HandlerResult> raft_fetch(RequestContext& ctx, const proto::FetchRequest& req);
 

@@ -7,7 +7,7 @@
 namespace gregor::broker::handlers {
 
 namespace {
-constexpr int16_t kUnknownTopic = 3, kFencedLeaderEpoch = 74, kUnknownLeaderEpoch = 75;
+constexpr int16_t kUnknownTopic = 3, kNotLeaderOrFollower = 6, kFencedLeaderEpoch = 74, kUnknownLeaderEpoch = 75;
 constexpr int64_t kLatest = -1, kEarliest = -2, kMaxTimestamp = -3, kEarliestLocal = -4, kLatestTiered = -5;
 
 struct Answer {
@@ -28,17 +28,25 @@ asio::awaitable<net::HandlerResult> list_offsets(RequestContext& ctx) {
     tr.name = t.name;
     for (const auto& p : t.partitions) {
       size_t shard = broker.owner_of(t.name, p.partition_index);
-      auto a = co_await broker.shards().invoke_on(shard, [&broker, shard, &t, &p] {
+      const bool from_replica = req->replica_id >= 0;
+      auto a = co_await broker.shards().invoke_on(shard, [&broker, shard, &t, &p, from_replica] {
         Answer a;
-        Partition* part = broker.state(shard).find(t.name, p.partition_index);
-        if (!part) return Answer{kUnknownTopic};
+        auto& st = broker.state(shard);
+        Partition* part = st.find(t.name, p.partition_index);
+        if (!part) {
+          const auto* topic = st.image->find_topic(t.name);
+          bool exists = topic && p.partition_index >= 0 && size_t(p.partition_index) < topic->partitions.size();
+          return Answer{exists ? kNotLeaderOrFollower : kUnknownTopic};
+        }
         if (p.current_leader_epoch >= 0 && p.current_leader_epoch < part->leader_epoch) return Answer{kFencedLeaderEpoch};
         if (p.current_leader_epoch > part->leader_epoch) return Answer{kUnknownLeaderEpoch};
+        if (!part->is_leader()) return Answer{kNotLeaderOrFollower};
         a.leader_epoch = part->leader_epoch;
         switch (p.timestamp) {
           case kLatest:
           case kLatestTiered:
-            a.offset = part->high_watermark();
+            // A follower asks for the leader's log end; consumers see up to the high watermark.
+            a.offset = from_replica ? part->log->log_end_offset() : part->high_watermark();
             break;
           case kEarliest:
           case kEarliestLocal:

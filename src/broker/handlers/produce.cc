@@ -1,7 +1,14 @@
-// Produce (0): appends record batches to partition logs on their owner shards. acks=0 gets no
-// response; acks=1 and acks=all are answered after the append (with a replication factor of 1
-// the ISR is this node, so the high watermark moves with the append); acks=all is refused with
-// NOT_ENOUGH_REPLICAS when the ISR is smaller than min.insync.replicas.
+// Produce (0): appends record batches to partition logs on their owner shards, on the broker
+// that leads each partition. acks=0 gets no response; acks=1 is answered after the leader's
+// append; acks=all waits until the high watermark passes the appended batches (every ISR
+// member has them), answering REQUEST_TIMED_OUT after timeout.ms, NOT_ENOUGH_REPLICAS (before
+// appending) when the ISR is smaller than min.insync.replicas, and
+// NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below it meanwhile.
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+
 #include <map>
 
 #include "base/clock.h"
@@ -15,8 +22,23 @@ namespace gregor::broker::handlers {
 
 namespace {
 
-constexpr int16_t kUnknownTopic = 3, kNotLeaderOrFollower = 6, kNotEnoughReplicas = 19, kInvalidRequiredAcks = 21, kUnknownTopicId = 100,
-                  kCorruptMessage = 2, kInvalidRecord = 87;
+constexpr int16_t kUnknownTopic = 3, kNotLeaderOrFollower = 6, kRequestTimedOut = 7, kNotEnoughReplicas = 19,
+                  kInvalidRequiredAcks = 21, kUnknownTopicId = 100, kCorruptMessage = 2, kInvalidRecord = 87;
+
+// The request's acks=all partitions still waiting; completions arrive on this shard.
+class ProduceAckWaiter final : public AckWaiter {
+ public:
+  explicit ProduceAckWaiter(asio::any_io_executor ex) : timer(ex) {}
+  void complete(size_t slot, int16_t error_code) override {
+    // May arrive before the handler registered the slot in `waiting`; `done` keeps it.
+    done[slot] = error_code;
+    waiting.erase(slot);
+    if (waiting.empty()) timer.cancel();
+  }
+  asio::steady_timer timer;
+  std::map<size_t, int16_t> waiting;  // slot -> (unused)
+  std::map<size_t, int16_t> done;     // slot -> error code
+};
 
 // Control batches (transaction markers) are written by the broker only.
 bool has_control_batch(ByteView records) {
@@ -42,6 +64,7 @@ struct PartitionOutcome {
   int64_t base_offset = -1;
   int64_t log_append_time = -1;
   int64_t log_start_offset = -1;
+  bool waiting = false;  // acks=all: parked until the high watermark passes it
 };
 
 }  // namespace
@@ -85,26 +108,32 @@ asio::awaitable<net::HandlerResult> produce(RequestContext& ctx) {
     resp.responses.push_back(std::move(tr));
   }
 
+  auto executor = co_await asio::this_coro::executor;
+  std::shared_ptr<ProduceAckWaiter> ack_waiter;
+  if (acks == -1 && !by_shard.empty()) ack_waiter = std::make_shared<ProduceAckWaiter>(executor);
+  const int64_t ack_deadline = mono_ms() + std::max<int32_t>(0, req->timeout_ms);
+  const size_t my_shard = broker.local().shard;
   for (auto& [shard, work] : by_shard) {
-    auto outcomes = co_await broker.shards().invoke_on(shard, [&broker, sh = shard, w_ptr = &work, acks] {
+    std::weak_ptr<AckWaiter> weak = ack_waiter;
+    // (invoke_on takes only trivially destructible captures: the weak_ptr by reference.)
+    auto outcomes = co_await broker.shards().invoke_on(shard, [&broker, sh = shard, w_ptr = &work, acks, &weak, my_shard,
+                                                               ack_deadline] {
       std::vector<PartitionOutcome> out;
       auto& st = broker.state(sh);
       int64_t now = wall_ms();
       for (const auto& w : *w_ptr) {
         PartitionOutcome o{w.topic_index, w.partition_index};
         Partition* p = st.find(w.topic, w.partition);
-        if (!p || p->leader != broker.options().node_id) {
+        if (!p || !p->is_leader()) {
           // The topic exists (checked above) but this broker does not lead the partition.
           o.error = kNotLeaderOrFollower;
           out.push_back(o);
           continue;
         }
         if (acks == -1) {
-          const auto* t = st.image->find_topic(w.topic);
-          auto min_isr = st.config.resolve_topic("min.insync.replicas", t ? t->configs : metadata::ConfigMap{});
-          if (int64_t(p->isr.size()) < metadata::parse_long(min_isr.value.value_or("1"))) {
+          if (auto enough = p->leader_state->check_enough_replicas(); !enough.ok()) {
             o.error = kNotEnoughReplicas;
-            o.message = "The size of the current ISR is insufficient to satisfy the min.isr requirement";
+            o.message = enough.error().message;
             out.push_back(o);
             continue;
           }
@@ -116,7 +145,17 @@ asio::awaitable<net::HandlerResult> produce(RequestContext& ctx) {
         } else {
           o.base_offset = appended->first_offset;
           o.log_append_time = appended->log_append_time;
-          broker.notify_waiters(*p);
+          broker.after_leader_append(*p);
+          if (acks == -1) {
+            int64_t required = appended->last_offset + 1;
+            if (p->high_watermark() >= required) {
+              o.error = p->leader_state->acks_reached_error_code();
+            } else {
+              size_t slot = (w.topic_index << 20) | w.partition_index;
+              if (broker.park_ack(*p, required, ack_deadline, AckWaiterRef{my_shard, slot, weak})) o.waiting = true;
+              else o.error = kRequestTimedOut;
+            }
+          }
         }
         o.log_start_offset = p->log->log_start_offset();
         out.push_back(o);
@@ -130,7 +169,21 @@ asio::awaitable<net::HandlerResult> produce(RequestContext& ctx) {
       pr.log_append_time_ms = o.log_append_time;
       pr.log_start_offset = o.log_start_offset;
       if (!o.message.empty()) pr.error_message = o.message;
+      if (o.waiting) ack_waiter->waiting.emplace((o.topic_index << 20) | o.partition_index, 0);
     }
+  }
+  if (ack_waiter) {
+    // Completions posted before we registered a slot are in `done`: drop them from `waiting`.
+    for (const auto& [slot, code] : ack_waiter->done) ack_waiter->waiting.erase(slot);
+    while (!ack_waiter->waiting.empty() && mono_ms() < ack_deadline) {
+      ack_waiter->timer.expires_after(std::chrono::milliseconds(ack_deadline - mono_ms()));
+      std::error_code ec;
+      co_await ack_waiter->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    for (const auto& [slot, code] : ack_waiter->done)
+      resp.responses[slot >> 20].partition_responses[slot & 0xFFFFF].error_code = code;
+    for (const auto& [slot, unused] : ack_waiter->waiting)
+      resp.responses[slot >> 20].partition_responses[slot & 0xFFFFF].error_code = kRequestTimedOut;
   }
   if (acks == 0) co_return no_response();
   co_return respond(ctx, resp);
