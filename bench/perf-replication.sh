@@ -28,7 +28,7 @@ trap cleanup EXIT
 bs=127.0.0.1:$base
 for _ in $(seq 300); do
   "$BIN" cluster describe --bootstrap-server "$bs" --output json --timeout-ms 2000 2>/dev/null |
-    python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if len(d["brokers"]) == 3 else 1)' && break
+    python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if len(d["brokers"]) == 3 else 1)' 2>/dev/null && break
   sleep 0.2
 done
 "$BIN" topics create perf-rf1 --partitions 3 --replication-factor 1 --bootstrap-server "$bs" >/dev/null

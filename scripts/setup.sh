@@ -10,7 +10,7 @@ BUILD_PKGS=(build-essential cmake ninja-build ccache pkg-config python3
   librdkafka-dev)
 TEST_PKGS=(kcat python3-confluent-kafka python3-kafka python3-pytest
   python3-snappy python3-lz4 python3-zstandard
-  clang libclang-rt-14-dev iperf3 procps iproute2)
+  clang libclang-rt-14-dev iperf3 procps iproute2 nftables)
 # Node.js may come from Debian or from the machine image; install Debian's only when absent.
 if ! command -v node >/dev/null 2>&1; then TEST_PKGS+=(nodejs); fi
 if ! command -v npm >/dev/null 2>&1; then TEST_PKGS+=(npm); fi

@@ -1,16 +1,20 @@
 // Calls into a group's coordinator from any shard: run fn(GroupPartition&, now_ms) on the shard
 // that owns the group's __consumer_offsets partition, deliver any parked responses the call
-// completed, and bring the result back. await_parked() waits for a parked JoinGroup/SyncGroup.
+// completed once the records it wrote are committed, and bring the result back. await_parked()
+// waits for a parked JoinGroup/SyncGroup.
 // Thread-safety: handlers call these on their connection's shard.
 #pragma once
 
 #include <asio/awaitable.hpp>
 #include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include <type_traits>
 #include <utility>
 
+#include "base/clock.h"
 #include "broker/broker.h"
 #include "broker/group_waiter.h"
 
@@ -22,6 +26,41 @@ struct GroupCall {
   R value{};
 };
 
+namespace detail {
+
+// One coordinator write waiting (on the caller's shard) for the high watermark.
+struct GroupAckWaiter final : AckWaiter {
+  explicit GroupAckWaiter(asio::any_io_executor ex) : timer(ex) {}
+  void complete(size_t, int16_t error_code) override {
+    code = error_code;
+    done = true;
+    timer.cancel();
+  }
+  asio::steady_timer timer;
+  bool done = false;
+  int16_t code = 0;
+};
+
+template <class R>
+struct GroupCallInner {
+  GroupCall<R> call;
+  int64_t wait_for = -1;  // the partition's LEO after the call's appends, when above its HW
+  std::vector<group::Completion> completions;
+};
+
+// Kafka's mapping of a failed coordinator write to the client's error.
+inline int16_t coordinator_write_error(int16_t code) {
+  if (code == int16_t(model::ErrorCode::NOT_LEADER_OR_FOLLOWER)) return int16_t(model::ErrorCode::NOT_COORDINATOR);
+  return int16_t(model::ErrorCode::COORDINATOR_NOT_AVAILABLE);
+}
+
+}  // namespace detail
+
+// Runs fn on the coordinator's shard. Records the call appended to __consumer_offsets are
+// committed (every ISR member has them) before the answer and the parked answers it completed
+// go out, as Kafka's coordinator waits for its writes (offsets.commit.timeout.ms); a write
+// that does not commit in time answers COORDINATOR_NOT_AVAILABLE (NOT_COORDINATOR when the
+// leadership moved) and the client retries.
 // REQUIRES: fn outlives the call (it is invoked by pointer on the coordinator's shard).
 // `where` is taken by value: the coroutine starts only when awaited, after a temporary
 // argument would be gone.
@@ -32,14 +71,52 @@ auto call_group(Broker& broker, Broker::GroupLocation where, F& fn)
   if (where.error != 0) co_return GroupCall<R>{where.error, R{}};
   F* fp = &fn;
   const int32_t partition = where.partition;
-  co_return co_await broker.shards().invoke_on(where.shard, [&broker, fp, partition]() -> GroupCall<R> {
+  auto inner = co_await broker.shards().invoke_on(where.shard, [&broker, fp, partition]() -> detail::GroupCallInner<R> {
     auto& st = broker.local();
     auto it = st.groups.find(partition);
-    if (it == st.groups.end()) return GroupCall<R>{int16_t(model::ErrorCode::COORDINATOR_NOT_AVAILABLE), R{}};
+    if (it == st.groups.end())
+      return {GroupCall<R>{int16_t(model::ErrorCode::COORDINATOR_NOT_AVAILABLE), R{}}, -1, {}};
+    Partition* p = st.find("__consumer_offsets", partition);
+    const int64_t before = p ? p->log->log_end_offset() : -1;
     R r = (*fp)(*it->second, broker.group_now());
-    broker.deliver_group_completions(it->second->take_completions());
-    return GroupCall<R>{0, std::move(r)};
+    auto completions = it->second->take_completions();
+    const int64_t after = p ? p->log->log_end_offset() : -1;
+    if (p && after > before && p->high_watermark() < after)
+      return {GroupCall<R>{0, std::move(r)}, after, std::move(completions)};
+    broker.deliver_group_completions(std::move(completions));
+    return {GroupCall<R>{0, std::move(r)}, -1, {}};
   });
+  if (inner.wait_for < 0) co_return std::move(inner.call);
+
+  // Wait until the high watermark passes the call's records.
+  auto executor = co_await asio::this_coro::executor;
+  auto waiter = std::make_shared<detail::GroupAckWaiter>(executor);
+  std::weak_ptr<AckWaiter> weak = waiter;
+  const int64_t timeout = broker.local().config.get_long("offsets.commit.timeout.ms");
+  const int64_t deadline = mono_ms() + timeout;
+  const int64_t wait_for = inner.wait_for;
+  const size_t my_shard = broker.local().shard;
+  // (invoke_on takes only trivially destructible captures: the weak_ptr by reference.)
+  int16_t state = co_await broker.shards().invoke_on(where.shard, [&broker, &weak, partition, wait_for, deadline,
+                                                                  my_shard]() -> int16_t {
+    Partition* p = broker.local().find("__consumer_offsets", partition);
+    if (!p || !p->is_leader()) return int16_t(model::ErrorCode::NOT_LEADER_OR_FOLLOWER);
+    if (p->high_watermark() >= wait_for) return 0;
+    if (!broker.park_ack(*p, wait_for, deadline, AckWaiterRef{my_shard, 0, weak}))
+      return int16_t(model::ErrorCode::REQUEST_TIMED_OUT);
+    return -1;  // parked
+  });
+  if (state == -1) {
+    while (!waiter->done && mono_ms() < deadline) {
+      waiter->timer.expires_after(std::chrono::milliseconds(std::max<int64_t>(1, deadline - mono_ms())));
+      std::error_code ec;
+      co_await waiter->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    state = waiter->done ? waiter->code : int16_t(model::ErrorCode::REQUEST_TIMED_OUT);
+  }
+  broker.deliver_group_completions(std::move(inner.completions));
+  if (state != 0) inner.call.error = detail::coordinator_write_error(state);
+  co_return std::move(inner.call);
 }
 
 template <class F>
