@@ -56,6 +56,38 @@ class ClusterNode(Broker):
                           f"--- log tail ---\n{self.tail()}")
 
 
+def start_all(nodes):
+    """Starts every node at once (each needs a quorum of the others before it is ready), then
+    waits until each is ready."""
+    for n in nodes:
+        n.starts += 1
+        n._log = n._log or open(n.log_path, "ab", buffering=0)
+        n.run_log_offset = n.log_path.stat().st_size
+        n.proc = subprocess.Popen(n.command(), stdin=subprocess.DEVNULL, stdout=n._log,
+                                  stderr=n._log, cwd=str(n.workdir))
+        n.expected_running = True
+    for n in nodes:
+        n.wait_ready()
+
+
+def elect_leaders_v1(node, topic, partitions, election_type=0):
+    """ElectLeaders v1 over the raw protocol (0 preferred, 1 unclean): {partition: error code}."""
+    body = (kwire.i8(election_type) + kwire.array([topic], lambda t: kwire.string(t) +
+                                                  kwire.array(partitions, kwire.i32)) + kwire.i32(10000))
+    with kwire.Conn(node.host, node.port, timeout=15.0) as c:
+        r = c.request(43, 1, body, timeout=15.0)
+    r.i32()  # throttle
+    assert r.i16() == 0
+    out = {}
+    for _ in range(r.i32()):
+        r.string()
+        for _ in range(r.i32()):
+            pid, err = r.i32(), r.i16()
+            r.string()
+            out[pid] = err
+    return out
+
+
 class Cluster:
     def __init__(self, base_dir, n, settings=None):
         ports = free_ports(2 * n)
@@ -64,15 +96,7 @@ class Cluster:
                                   ports=(ports[2 * i], ports[2 * i + 1])) for i in range(n)]
 
     def start(self):
-        for n in self.nodes:
-            n.starts += 1
-            n._log = n._log or open(n.log_path, "ab", buffering=0)
-            n.run_log_offset = n.log_path.stat().st_size
-            n.proc = subprocess.Popen(n.command(), stdin=subprocess.DEVNULL, stdout=n._log,
-                                      stderr=n._log, cwd=str(n.workdir))
-            n.expected_running = True
-        for n in self.nodes:
-            n.wait_ready()
+        start_all(self.nodes)
         return self
 
     def node(self, node_id):

@@ -13,7 +13,7 @@ from confluent_kafka import Consumer, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
 import kwire
-from cluster import Cluster, ClusterNode
+from cluster import Cluster, ClusterNode, elect_leaders_v1
 from conftest import free_ports, GREGOR_BIN
 
 
@@ -211,21 +211,7 @@ def test_dev_cluster_starts_three_nodes_and_ctrl_c_stops_them(tmp_path):
 
 
 def elect_preferred_v1(node, topic, partitions):
-    """ElectLeaders v1 (PREFERRED) over the raw protocol: {partition: error code}."""
-    body = (kwire.i8(0) + kwire.array([topic], lambda t: kwire.string(t) +
-                                      kwire.array(partitions, kwire.i32)) + kwire.i32(10000))
-    with kwire.Conn(node.host, node.port, timeout=15.0) as c:
-        r = c.request(43, 1, body, timeout=15.0)
-    r.i32()  # throttle
-    assert r.i16() == 0
-    out = {}
-    for _ in range(r.i32()):
-        r.string()
-        for _ in range(r.i32()):
-            pid, err = r.i32(), r.i16()
-            r.string()
-            out[pid] = err
-    return out
+    return elect_leaders_v1(node, topic, partitions, election_type=0)
 
 
 def test_elect_leaders_preferred_needs_no_election_and_reports_an_unavailable_leader(cluster):

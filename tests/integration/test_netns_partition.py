@@ -18,7 +18,7 @@ import pytest
 from confluent_kafka import Producer
 
 import history_checker
-from cluster import ClusterNode
+from cluster import ClusterNode, start_all
 from test_replication import SETTINGS, Writer, create_topic, drain, partition_state, wait_state
 
 CLONE_NEWNET = 0x40000000
@@ -107,15 +107,7 @@ class NetnsCluster:
         setns(f"/var/run/netns/{self.client}")
 
     def start(self):
-        for n in self.nodes:  # all at once: each needs a quorum before it is ready
-            n.starts += 1
-            n._log = n._log or open(n.log_path, "ab", buffering=0)
-            n.run_log_offset = n.log_path.stat().st_size
-            n.proc = subprocess.Popen(n.command(), stdin=subprocess.DEVNULL, stdout=n._log,
-                                      stderr=n._log, cwd=str(n.workdir))
-            n.expected_running = True
-        for n in self.nodes:
-            n.wait_ready()
+        start_all(self.nodes)
 
     @property
     def bootstrap(self):

@@ -22,7 +22,7 @@ from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 import history_checker
 import kwire
 import kwire_groups
-from cluster import Cluster, ClusterNode
+from cluster import Cluster, ClusterNode, elect_leaders_v1
 from conftest import free_ports
 
 SETTINGS = {
@@ -277,7 +277,7 @@ def test_two_brokers_down_refuses_acks_all_keeps_reads_and_no_unclean_election(c
     # An operator's unclean election (ElectLeaders, type UNCLEAN) brings it back on node 4, which
     # had every committed record when it went down; with an ISR of one below
     # min.insync.replicas=2 the high watermark stays put until the operator lowers it.
-    assert elect_v1(cluster.node(2), "few", [0], election_type=1) == {0: 0}
+    assert elect_leaders_v1(cluster.node(2), "few", [0], election_type=1) == {0: 0}
     wait_state(cluster, "few", lambda l, r, isr: l == 4 and isr == [4], timeout=20, what="node 4 leading")
     res = admin.alter_configs([ConfigResource("topic", "few", set_config={"min.insync.replicas": "1"})])
     for f in res.values():
@@ -296,23 +296,6 @@ def test_two_brokers_down_refuses_acks_all_keeps_reads_and_no_unclean_election(c
     final = drain(extra[0].bootstrap, "few", 1)
     assert [v for _, v in final[0]] == [f"c{i}" for i in range(20)]
 
-
-def elect_v1(node, topic, partitions, election_type):
-    """ElectLeaders v1 over the raw protocol: {partition: error code}."""
-    body = (kwire.i8(election_type) + kwire.array([topic], lambda t: kwire.string(t) +
-                                                  kwire.array(partitions, kwire.i32)) + kwire.i32(10000))
-    with kwire.Conn(node.host, node.port, timeout=15.0) as c:
-        r = c.request(43, 1, body, timeout=15.0)
-    r.i32()  # throttle
-    assert r.i16() == 0
-    out = {}
-    for _ in range(r.i32()):
-        r.string()
-        for _ in range(r.i32()):
-            pid, err = r.i32(), r.i16()
-            r.string()
-            out[pid] = err
-    return out
 
 
 def test_consumer_group_offsets_move_with_the_coordinators_leadership(cluster):
