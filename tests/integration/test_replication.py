@@ -249,7 +249,12 @@ def test_two_brokers_down_refuses_acks_all_keeps_reads_and_no_unclean_election(c
     admin = AdminClient({"bootstrap.servers": cluster.bootstrap})
     admin.create_topics([NewTopic("few", num_partitions=1, replica_assignment=[[1, 4, 5]])],
                         operation_timeout=15)["few"].result(timeout=20)
+    # The same placement with unclean leader election enabled for the topic.
+    admin.create_topics([NewTopic("dirty", num_partitions=1, replica_assignment=[[1, 4, 5]],
+                                  config={"unclean.leader.election.enable": "true"})],
+                        operation_timeout=15)["dirty"].result(timeout=20)
     wait_all_nodes_know(cluster, "few", 1)
+    wait_all_nodes_know(cluster, "dirty", 1)
     wait_state(cluster, "few", lambda l, r, isr: l == 1 and len(isr) == 3, what="three in-sync replicas")
     p = Producer({"bootstrap.servers": cluster.bootstrap, "acks": "all"})
     for i in range(20):
@@ -271,6 +276,8 @@ def test_two_brokers_down_refuses_acks_all_keeps_reads_and_no_unclean_election(c
     cluster.node(1).kill()
     extra[0].start()
     wait_state(cluster, "few", lambda l, r, isr: l == -1, timeout=20, what="the partition offline")
+    # With unclean.leader.election.enable=true the returning out-of-sync replica leads at once.
+    wait_state(cluster, "dirty", lambda l, r, isr: l == 4, timeout=20, what="an unclean leader for 'dirty'")
     time.sleep(3)
     state = partition_state(cluster, "few")
     assert state is not None and state[0] == -1 and state[2] == [1], state
@@ -350,3 +357,40 @@ def _offsets_partition(group, partitions=50):
     if h >= 1 << 31:
         h -= 1 << 32
     return (abs(h) if h != -(1 << 31) else 0) % partitions
+
+
+def offset_for_leader_epoch_v3(node, topic, partition, epoch, current_epoch=-1):
+    """OffsetForLeaderEpoch v3 over the raw protocol: (error, leader_epoch, end_offset)."""
+    body = kwire.i32(-1) + kwire.array([topic], lambda t: kwire.string(t) + kwire.array(
+        [partition], lambda p: kwire.i32(p) + kwire.i32(current_epoch) + kwire.i32(epoch)))
+    with kwire.Conn(node.host, node.port, timeout=10.0) as c:
+        r = c.request(23, 3, body, timeout=10.0)
+    r.i32()  # throttle
+    assert r.i32() == 1
+    r.string()
+    assert r.i32() == 1
+    err, _, leader_epoch, end_offset = r.i16(), r.i32(), r.i32(), r.i64()
+    return err, leader_epoch, end_offset
+
+
+def test_offset_for_leader_epoch_reports_where_each_leader_epoch_ended(cluster):
+    create_topic(cluster.bootstrap, "epochs", 1)
+    wait_all_nodes_know(cluster, "epochs", 1)
+    leader, _, _ = wait_state(cluster, "epochs", lambda l, r, isr: l >= 0 and len(isr) == 3, what="in sync")
+    p = Producer({"bootstrap.servers": cluster.bootstrap, "acks": "all"})
+    for i in range(10):
+        p.produce("epochs", value=b"a%d" % i)
+    assert p.flush(30) == 0
+    cluster.node(leader).kill()
+    new_leader, _, _ = wait_state(cluster, "epochs", lambda l, r, isr: l >= 0 and l != leader, timeout=30,
+                                  what="a new leader")
+    for i in range(5):
+        p.produce("epochs", value=b"b%d" % i)
+    assert p.flush(30) == 0
+    node = cluster.node(new_leader)
+    assert offset_for_leader_epoch_v3(node, "epochs", 0, 0) == (0, 0, 10)   # epoch 0 ended at 10
+    assert offset_for_leader_epoch_v3(node, "epochs", 0, 1) == (0, 1, 15)   # the current one: the LEO
+    assert offset_for_leader_epoch_v3(node, "epochs", 0, 1, current_epoch=0)[0] == 74  # FENCED_LEADER_EPOCH
+    assert offset_for_leader_epoch_v3(node, "epochs", 0, 1, current_epoch=9)[0] == 75  # UNKNOWN_LEADER_EPOCH
+    other = next(n for n in cluster.nodes if n.running() and n.node_id != new_leader)
+    assert offset_for_leader_epoch_v3(other, "epochs", 0, 1)[0] == 6  # NOT_LEADER_OR_FOLLOWER
