@@ -13,7 +13,7 @@ from confluent_kafka import Consumer, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
 import kwire
-from cluster import Cluster, ClusterNode, elect_leaders_v1
+from cluster import Cluster, ClusterNode, elect_leaders_v1, start_all
 from conftest import free_ports, GREGOR_BIN
 
 
@@ -234,3 +234,65 @@ def test_elect_leaders_preferred_needs_no_election_and_reports_an_unavailable_le
     got = elect_preferred_v1(other, "elect", on_victim)
     assert set(got.values()) == {80}, got  # PREFERRED_LEADER_NOT_AVAILABLE
     victim.start()
+
+
+class ControllerOnlyNode(ClusterNode):
+    """process.roles=controller: only a controller listener; ready once it follows or leads the quorum."""
+
+    def __init__(self, workdir, node_id, voters, ports):
+        super().__init__(workdir, node_id, voters, roles="controller", ports=ports)
+
+    def command(self):
+        cmd = super().command()
+        i = cmd.index(next(c for c in cmd if c.startswith("listeners=")))
+        cmd[i] = f"listeners=CONTROLLER://127.0.0.1:{self.controller_port}"
+        return cmd
+
+    def wait_ready(self, timeout=30.0):
+        deadline = time.monotonic() + timeout
+        while not any(f"raft: node {self.node_id} is {s}" in self.log_text() for s in ("Leader", "Follower")):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"controller {self.node_id} not ready:\n{self.tail()}")
+            time.sleep(0.05)
+
+
+def test_dedicated_controllers_and_brokers_form_a_cluster_that_replicates(tmp_path):
+    ports = free_ports(10)
+    voters = ",".join(f"{i}@127.0.0.1:{ports[2 * i - 1]}" for i in (1, 2, 3))
+    controllers = [ControllerOnlyNode(tmp_path / f"c{i}", i, voters, (ports[2 * i - 2], ports[2 * i - 1]))
+                   for i in (1, 2, 3)]
+    brokers = [ClusterNode(tmp_path / f"b{i}", i, voters, roles="broker",
+                           settings={"broker.session.timeout.ms": "3000", "broker.heartbeat.interval.ms": "500"},
+                           ports=(ports[2 * i - 2], ports[2 * i - 1])) for i in (4, 5)]
+    try:
+        start_all(controllers)
+        for b in brokers:
+            b.start()
+        bootstrap = ",".join(b.bootstrap for b in brokers)
+        md = metadata(brokers[0])
+        assert sorted(b[0] for b in md["brokers"]) == [4, 5]  # controllers are not brokers
+        assert md["controller"] in (4, 5)  # as Kafka with KRaft: a broker, which forwards to the controller
+        create_topic(bootstrap, "dedicated", 2, rf=2)
+        for b in brokers:
+            deadline = time.monotonic() + 10
+            while len(metadata(b)["topics"].get("dedicated", (0, {}))[1]) < 2:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        p = Producer({"bootstrap.servers": bootstrap, "acks": "all"})
+        failed = []
+        for i in range(100):
+            p.produce("dedicated", value=b"d%d" % i, on_delivery=lambda err, msg: err and failed.append(err))
+        assert p.flush(30) == 0 and failed == []
+        c = Consumer({"bootstrap.servers": bootstrap, "group.id": "g-dedicated", "auto.offset.reset": "earliest"})
+        c.subscribe(["dedicated"])
+        got = set()
+        deadline = time.monotonic() + 30
+        while len(got) < 100 and time.monotonic() < deadline:
+            m = c.poll(0.5)
+            if m is not None and not m.error():
+                got.add(m.value())
+        c.close()
+        assert len(got) == 100
+    finally:
+        for n in brokers + controllers:
+            n.destroy()
