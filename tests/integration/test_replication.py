@@ -394,3 +394,41 @@ def test_offset_for_leader_epoch_reports_where_each_leader_epoch_ended(cluster):
     assert offset_for_leader_epoch_v3(node, "epochs", 0, 1, current_epoch=9)[0] == 75  # UNKNOWN_LEADER_EPOCH
     other = next(n for n in cluster.nodes if n.running() and n.node_id != new_leader)
     assert offset_for_leader_epoch_v3(other, "epochs", 0, 1)[0] == 6  # NOT_LEADER_OR_FOLLOWER
+
+
+def test_consumer_fetch_between_the_high_watermark_and_the_log_end_waits(tmp_path):
+    """A consumer may ask a new leader for an offset above its high watermark (the HW it read up
+    to on the old leader): below the log end that is not OFFSET_OUT_OF_RANGE but an empty answer,
+    as in Kafka; here a paused in-sync follower holds the HW back while acks=1 writes extend the log."""
+    c = Cluster(tmp_path, 3, settings={**SETTINGS, "replica.lag.time.max.ms": "60000",
+                                       "broker.session.timeout.ms": "60000"})
+    c.start()
+    try:
+        create_topic(c.bootstrap, "between", 1)
+        wait_all_nodes_know(c, "between", 1)
+        leader, replicas, _ = wait_state(c, "between", lambda l, r, isr: l >= 0 and len(isr) == 3, what="in sync")
+        p = Producer({"bootstrap.servers": c.bootstrap, "acks": "all"})
+        for i in range(5):
+            p.produce("between", value=b"a%d" % i)
+        assert p.flush(30) == 0
+        follower = c.node(next(r for r in replicas if r != leader))
+        follower.proc.send_signal(signal.SIGSTOP)
+        try:
+            p1 = Producer({"bootstrap.servers": c.bootstrap, "acks": "1"})
+            for i in range(5):
+                p1.produce("between", value=b"b%d" % i)
+            assert p1.flush(30) == 0
+            node = c.node(leader)
+            with kwire.Conn(node.host, node.port, timeout=10.0) as conn:
+                r = conn.request(kwire.FETCH, 4, kwire.fetch_v4_body("between", {0: 8}, max_wait_ms=100),
+                                 timeout=10.0)
+                r.i32()  # throttle
+                assert r.i32() == 1
+                r.string()
+                assert r.i32() == 1
+                partition, error, hw = r.i32(), r.i16(), r.i64()
+            assert (partition, error, hw) == (0, 0, 5)
+        finally:
+            follower.proc.send_signal(signal.SIGCONT)
+    finally:
+        c.destroy()

@@ -249,7 +249,9 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
           } else {
             o.high_watermark = p->high_watermark();
             o.log_start_offset = p->log->log_start_offset();
-            if (w.fetch_offset < o.log_start_offset || w.fetch_offset > o.high_watermark) {
+            // Out of range only past the log end: a new leader's high watermark can trail the
+            // one a consumer already read up to, and such a fetch just waits (as in Kafka).
+            if (w.fetch_offset < o.log_start_offset || w.fetch_offset > p->log->log_end_offset()) {
               o.error = kOffsetOutOfRange;
             } else if (w.fetch_offset < o.high_watermark) {
               auto slice = p->log->read(w.fetch_offset, std::max(w.max_bytes, 1), o.high_watermark, true);
