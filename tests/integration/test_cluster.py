@@ -269,8 +269,12 @@ def test_dedicated_controllers_and_brokers_form_a_cluster_that_replicates(tmp_pa
         for b in brokers:
             b.start()
         bootstrap = ",".join(b.bootstrap for b in brokers)
+        for b in brokers:  # each learns of the other from the metadata log, at its own pace
+            deadline = time.monotonic() + 10
+            while sorted(x[0] for x in metadata(b)["brokers"]) != [4, 5]:
+                assert time.monotonic() < deadline, metadata(b)  # controllers are never listed as brokers
+                time.sleep(0.05)
         md = metadata(brokers[0])
-        assert sorted(b[0] for b in md["brokers"]) == [4, 5]  # controllers are not brokers
         assert md["controller"] in (4, 5)  # as Kafka with KRaft: a broker, which forwards to the controller
         create_topic(bootstrap, "dedicated", 2, rf=2)
         for b in brokers:
