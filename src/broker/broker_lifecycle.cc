@@ -1,5 +1,6 @@
 #include "broker/broker_lifecycle.h"
 
+#include <algorithm>
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
@@ -53,6 +54,13 @@ net::Client* BrokerLifecycle::controller_client() {
   return client_.get();
 }
 
+int32_t BrokerLifecycle::request_timeout_ms() {
+  // Half the session: an answer that has not come by then (a controller paused or cut off)
+  // leaves time to heartbeat the next active controller before that one fences us.
+  int64_t session = broker_.local().config.get_long("broker.session.timeout.ms");
+  return int32_t(std::clamp<int64_t>(session / 2, 500, 10000));
+}
+
 asio::awaitable<Status> BrokerLifecycle::register_once() {
   auto* client = controller_client();
   if (!client) co_return make_error(kNotController, "no active controller known yet");
@@ -73,7 +81,8 @@ asio::awaitable<Status> BrokerLifecycle::register_once() {
   if (rack && !rack->empty()) req.rack = *rack;
   else req.rack = std::nullopt;
   auto resp = co_await net::rpc<proto::BrokerRegistrationResponse>(*client, req, kRegistrationVersion,
-                                                                     fmt::format("broker-{}", opts.node_id), 10000);
+                                                                     fmt::format("broker-{}", opts.node_id),
+                                                                     request_timeout_ms());
   if (!resp.ok()) co_return resp.error();
   if (resp->error_code != 0) {
     if (resp->error_code == kDuplicateRegistration)
@@ -98,7 +107,8 @@ asio::awaitable<Status> BrokerLifecycle::heartbeat_once(bool want_shut_down) {
   req.want_fence = false;
   req.want_shut_down = want_shut_down;
   auto resp = co_await net::rpc<proto::BrokerHeartbeatResponse>(*client, req, kHeartbeatVersion,
-                                                                  fmt::format("broker-{}", req.broker_id), 10000);
+                                                                  fmt::format("broker-{}", req.broker_id),
+                                                                  request_timeout_ms());
   if (!resp.ok()) co_return resp.error();
   if (resp->error_code == kStaleBrokerEpoch) {
     GLOG_WARN("broker {}: controller says broker epoch {} is stale; registering again", req.broker_id, broker_epoch_);

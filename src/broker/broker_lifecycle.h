@@ -47,6 +47,8 @@ class BrokerLifecycle {
   // One heartbeat; sets should_shut_down_ when the controller says so.
   asio::awaitable<Status> heartbeat_once(bool want_shut_down);
   net::Client* controller_client();
+  // Registration and heartbeat request timeout: half of broker.session.timeout.ms (0.5-10 s).
+  int32_t request_timeout_ms();
 
   Broker& broker_;
   proto::Uuid incarnation_;

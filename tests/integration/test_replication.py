@@ -217,8 +217,16 @@ def test_paused_follower_leaves_the_isr_and_rejoins_after_it_resumes(cluster):
     wait_all_nodes_know(cluster, "pause", 1)
     leader, replicas, isr = wait_state(cluster, "pause", lambda l, r, isr: l >= 0 and len(isr) == 3,
                                        what="three in-sync replicas")
-    follower = cluster.node(next(r for r in replicas if r != leader))
-    p = Producer({"bootstrap.servers": cluster.bootstrap, "acks": "all"})
+    # Pause the active controller when it is a follower here: the other brokers must then move
+    # their heartbeats to the next controller before it fences them.
+    controller = cluster.leader()
+    follower = cluster.node(controller if controller != leader else next(r for r in replicas if r != leader))
+    # A producer that knows the leader before the pause (a metadata request to the paused node
+    # would wait out socket.timeout.ms).
+    p = Producer({"bootstrap.servers": ",".join(n.bootstrap for n in cluster.nodes if n is not follower),
+                  "acks": "all"})
+    p.produce("pause", value=b"warm-up")
+    assert p.flush(30) == 0
     follower.proc.send_signal(signal.SIGSTOP)
     try:
         # replica.lag.time.max.ms (1.5 s) passes long before the session timeout would fence it.
@@ -233,7 +241,7 @@ def test_paused_follower_leaves_the_isr_and_rejoins_after_it_resumes(cluster):
         follower.proc.send_signal(signal.SIGCONT)
     wait_state(cluster, "pause", lambda l, r, isr: len(isr) == 3, timeout=30, what="the follower back in the ISR")
     final = drain(cluster.bootstrap, "pause", 1)
-    assert len(final[0]) == 50
+    assert len(final[0]) == 51
 
 
 def test_two_brokers_down_refuses_acks_all_keeps_reads_and_no_unclean_election(cluster, tmp_path):
