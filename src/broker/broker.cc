@@ -141,7 +141,7 @@ void Broker::install_image(ShardState& st, metadata::ImagePtr image) {
       part->log = std::move(*log);
       part->leader_epoch = -1;  // apply_replica_role below sets the role from the image
       if (auto it = high_watermarks_.find(key); it != high_watermarks_.end())
-        part->hw = std::min(it->second, part->log->log_end_offset());
+        part->set_high_watermark(std::min(it->second, part->log->log_end_offset()));
       auto meta_path = part->log->dir() / "partition.metadata";
       if (!std::filesystem::exists(meta_path)) {
         if (auto s = io::write_file_atomic(meta_path, fmt::format("version: 0\ntopic_id: {}\n", topic.id.to_string()));

@@ -10,6 +10,7 @@
 // Thread-safety: owner shard only.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -72,7 +73,17 @@ struct Partition {
 
   bool is_leader() const { return leader_state != nullptr; }
   int64_t high_watermark() const { return hw; }
-  int64_t last_stable_offset() const { return high_watermark(); }
+  // Sets the high watermark and tells the log (transactions whose markers it passed are stable).
+  void set_high_watermark(int64_t v) {
+    hw = v;
+    if (log) log->on_high_watermark(v);
+  }
+  // read_committed consumers read below it: the high watermark, or the first offset of an
+  // open (or not yet committed) transaction below it.
+  int64_t last_stable_offset() const {
+    auto unstable = log ? log->first_unstable_offset() : std::nullopt;
+    return unstable ? std::min(*unstable, hw) : hw;
+  }
 };
 
 }  // namespace gregor::broker

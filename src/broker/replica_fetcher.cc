@@ -174,7 +174,7 @@ asio::awaitable<void> ReplicaFetcher::run(std::shared_ptr<ReplicaFetcher> self) 
             mine->second = mono_ms() + backoff;
             continue;
           }
-          p->hw = std::min(p->hw, p->log->log_end_offset());
+          p->set_high_watermark(std::min(p->hw, p->log->log_end_offset()));
           continue;
         }
         if (!pd.records.empty()) {
@@ -198,7 +198,7 @@ asio::awaitable<void> ReplicaFetcher::run(std::shared_ptr<ReplicaFetcher> self) 
         }
         int64_t hw = std::min(pd.high_watermark, p->log->log_end_offset());
         if (hw > p->hw) {
-          p->hw = hw;
+          p->set_high_watermark(hw);
           broker_.notify_waiters(*p);
         }
       }
@@ -251,7 +251,7 @@ asio::awaitable<void> ReplicaFetcher::handle_out_of_range(const PartitionKey& ke
     GLOG_ERROR("{}-{}: truncation failed: {}", key.first, key.second, s.error().message);
     mine->second = mono_ms() + backoff;
   }
-  p->hw = std::min(p->hw, p->log->log_end_offset());
+  p->set_high_watermark(std::min(p->hw, p->log->log_end_offset()));
 }
 
 }  // namespace gregor::broker

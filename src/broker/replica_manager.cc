@@ -143,7 +143,7 @@ void Broker::start_following(ShardState& st, Partition& p, int32_t leader) {
   }
   p.following = leader;
   // A follower's high watermark is the leader's; never above what we hold.
-  p.hw = std::min(p.hw, p.log->log_end_offset());
+  p.set_high_watermark(std::min(p.hw, p.log->log_end_offset()));
   fetcher->add({p.topic, p.index});
 }
 
@@ -159,7 +159,7 @@ void Broker::on_high_watermark_changed(Partition& p) {
   if (!p.leader_state) return;
   int64_t hw = p.leader_state->high_watermark();
   bool moved = hw != p.hw;
-  p.hw = hw;
+  p.set_high_watermark(hw);
   if (p.pending_acks && !p.pending_acks->empty())
     deliver_acks(p, p.pending_acks->complete_reached(hw, p.leader_state->acks_reached_error_code()));
   if (moved) notify_waiters(p);

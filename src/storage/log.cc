@@ -9,9 +9,11 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "model/batch_iterator.h"
+#include "model/control_record.h"
 #include "model/error_code.h"
 #include "model/record.h"
 #include "model/record_batch.h"
+#include "storage/producer_snapshot.h"
 #include "storage/retention.h"
 
 namespace gregor::storage {
@@ -62,11 +64,39 @@ Status Log::check_timestamps(const model::BatchRef& b, int64_t now_ms) const {
   return Status::OK();
 }
 
-Result<AppendInfo> Log::append(ByteView records, int32_t leader_epoch, int64_t now_ms) {
+Status Log::stage_producer(ProducerStateManager::Update& u, const model::BatchHeader& h, ByteView batch,
+                          AppendOrigin origin) const {
+  if (h.producer_id < 0) return Status::OK();
+  std::optional<model::EndTxnMarker> marker;
+  if (h.is_control()) {
+    auto m = model::parse_end_txn_marker(batch);
+    if (!m.ok()) {
+      if (origin != AppendOrigin::replication) return m.error();
+      GLOG_WARN("{}: control batch at {} is malformed: {}", dir_.string(), h.base_offset, m.error().message);
+      return Status::OK();
+    }
+    marker = *m;
+  }
+  return producers_.stage(u, h, origin, marker);
+}
+
+Status Log::apply_producer_update(ProducerStateManager::Update&& u) {
+  if (u.entries.empty()) return Status::OK();
+  for (const auto& [txn, lso] : producers_.apply(std::move(u))) {
+    if (!txn.aborted) continue;
+    AbortedTxn entry{txn.producer_id, txn.first_offset, txn.last_offset, lso};
+    aborted_.push_back(entry);
+    if (auto s = append_txn_index(dir_, active().base_offset(), entry); !s.ok()) return s;
+  }
+  return Status::OK();
+}
+
+Result<AppendInfo> Log::append(ByteView records, int32_t leader_epoch, int64_t now_ms, AppendOrigin origin) {
   GREGOR_ASSERT(!closed_);
   if (records.empty()) return make_error(ErrorCode::CORRUPT_MESSAGE, "no record batches");
   model::BatchIterator it(records);
   model::ValidateOptions opts;
+  bool first = true;
   while (auto b = it.next()) {
     if (b->bytes.size() > size_t(std::max(cfg_.max_message_bytes, 0)))
       return make_error(ErrorCode::MESSAGE_TOO_LARGE,
@@ -74,6 +104,19 @@ Result<AppendInfo> Log::append(ByteView records, int32_t leader_epoch, int64_t n
                                     cfg_.max_message_bytes));
     if (auto s = model::validate_batch(b->bytes, opts); !s.ok()) return s.error();
     if (auto s = check_timestamps(*b, now_ms); !s.ok()) return s.error();
+    if (first && origin == AppendOrigin::client) {
+      // A retried batch is answered with where it went the first time.
+      if (auto dup = producers_.find_duplicate(b->header)) {
+        AppendInfo info;
+        info.duplicate = true;
+        info.first_offset = dup->first_offset;
+        info.last_offset = dup->last_offset;
+        info.max_timestamp = dup->timestamp;
+        info.offset_of_max_timestamp = dup->last_offset;
+        return info;
+      }
+    }
+    first = false;
   }
   if (it.stop() != model::BatchIterator::Stop::clean_end)
     return make_error(ErrorCode::CORRUPT_MESSAGE, "partial or malformed batch at the end of the records");
@@ -83,17 +126,21 @@ Result<AppendInfo> Log::append(ByteView records, int32_t leader_epoch, int64_t n
   int64_t next = log_end_offset();
   info.first_offset = next;
   if (cfg_.log_append_time) info.log_append_time = now_ms;
+  ProducerStateManager::Update update;
   size_t pos = 0;
   while (pos < buf.size()) {
     auto h = model::BatchHeader::parse(buf.data() + pos);
     std::span<uint8_t> batch(buf.data() + pos, h.size_bytes());
     model::set_base_offset(batch, next);
     model::set_partition_leader_epoch(batch, leader_epoch);
+    h.base_offset = next;
     int64_t ts = h.max_timestamp;
     if (cfg_.log_append_time) {
       model::set_max_timestamp(batch, model::TimestampType::log_append_time, now_ms);
       ts = now_ms;
+      h.max_timestamp = now_ms;
     }
+    if (auto s = stage_producer(update, h, ByteView(batch.data(), batch.size()), origin); !s.ok()) return s.error();
     int64_t last = next + h.last_offset_delta;
     if (ts > info.max_timestamp || info.offset_of_max_timestamp < 0) {
       info.max_timestamp = ts;
@@ -105,7 +152,14 @@ Result<AppendInfo> Log::append(ByteView records, int32_t leader_epoch, int64_t n
   }
   info.last_offset = next - 1;
   if (auto s = write(buf, now_ms, info, leader_epoch); !s.ok()) return s.error();
+  if (auto s = apply_producer_update(std::move(update)); !s.ok()) return s.error();
   return info;
+}
+
+Result<AppendInfo> Log::append_marker(int64_t producer_id, int16_t producer_epoch, const model::EndTxnMarker& marker,
+                                      int32_t leader_epoch, int64_t now_ms) {
+  Bytes batch = model::build_end_txn_marker(producer_id, producer_epoch, marker, now_ms);
+  return append(batch, leader_epoch, now_ms, AppendOrigin::coordinator);
 }
 
 Result<AppendInfo> Log::append_replicated(ByteView records, int64_t now_ms) {
@@ -118,6 +172,7 @@ Result<AppendInfo> Log::append_replicated(ByteView records, int64_t now_ms) {
   AppendInfo info;
   int64_t expected = log_end_offset();
   int32_t epoch = -1;
+  ProducerStateManager::Update update;
   while (auto b = it.next()) {
     const auto& h = b->header;
     if (auto s = model::validate_batch(b->bytes, shallow); !s.ok()) return s.error();
@@ -127,6 +182,7 @@ Result<AppendInfo> Log::append_replicated(ByteView records, int64_t now_ms) {
     if (h.last_offset() < h.base_offset)
       return make_error(ErrorCode::CORRUPT_MESSAGE, fmt::format("replicated batch at {} runs past the largest offset",
                                                                 h.base_offset));
+    if (auto s = stage_producer(update, h, b->bytes, AppendOrigin::replication); !s.ok()) return s.error();
     if (info.first_offset < 0) info.first_offset = h.base_offset;
     if (h.max_timestamp > info.max_timestamp || info.offset_of_max_timestamp < 0) {
       info.max_timestamp = h.max_timestamp;
@@ -150,7 +206,17 @@ Result<AppendInfo> Log::append_replicated(ByteView records, int64_t now_ms) {
     }
   }
   if (auto s = write(buf, now_ms, info, -1); !s.ok()) return s.error();
+  if (auto s = apply_producer_update(std::move(update)); !s.ok()) return s.error();
   return info;
+}
+
+std::vector<AbortedTxn> Log::aborted_transactions(int64_t from, int64_t to) const {
+  std::vector<AbortedTxn> out;
+  auto it = std::lower_bound(aborted_.begin(), aborted_.end(), from,
+                             [](const AbortedTxn& a, int64_t v) { return a.last_offset < v; });
+  for (; it != aborted_.end(); ++it)
+    if (it->first_offset < to) out.push_back(*it);
+  return out;
 }
 
 bool Log::should_roll(uint64_t incoming_bytes, int64_t incoming_max_ts, int64_t last_offset, int64_t now_ms) const {
@@ -186,7 +252,9 @@ Status Log::write(Bytes& buf, int64_t now_ms, AppendInfo& info, int32_t leader_e
   return Status::OK();
 }
 
-Result<io::FileSlice> Log::read(int64_t offset, int32_t max_bytes, int64_t max_offset, bool min_one) const {
+Result<io::FileSlice> Log::read(int64_t offset, int32_t max_bytes, int64_t max_offset, bool min_one,
+                               int64_t* end_offset) const {
+  if (end_offset) *end_offset = offset;
   int64_t leo = log_end_offset();
   if (offset < log_start_offset_ || offset > leo)
     return make_error(ErrorCode::OFFSET_OUT_OF_RANGE,
@@ -195,7 +263,7 @@ Result<io::FileSlice> Log::read(int64_t offset, int32_t max_bytes, int64_t max_o
   auto it = segments_.upper_bound(offset);
   if (it != segments_.begin()) --it;
   for (; it != segments_.end(); ++it) {
-    auto r = it->second->read(offset, max_bytes, max_offset, min_one);
+    auto r = it->second->read(offset, max_bytes, max_offset, min_one, end_offset);
     if (!r.ok()) return r.error();
     if (*r) return **r;
   }
@@ -274,6 +342,7 @@ Status Log::roll(int64_t now_ms) {
   if (!seg.ok()) return seg.error();
   segments_.emplace(base, std::move(*seg));
   GLOG_DEBUG("{}: rolled segment at offset {}", dir_.string(), base);
+  if (auto s = take_producer_snapshot(); !s.ok()) return s;
   return io::fsync_dir(dir_);
 }
 
@@ -291,6 +360,9 @@ Status Log::delete_oldest(size_t n, int64_t now_ms) {
   log_start_offset_ = std::max(log_start_offset_, segments_.begin()->first);
   recovery_point_ = std::max(recovery_point_, log_start_offset_);
   if (auto s = epochs_->truncate_from_start(log_start_offset_); !s.ok()) return s;
+  const int64_t first_base = segments_.begin()->first;
+  std::erase_if(aborted_, [&](const AbortedTxn& a) { return a.last_offset < first_base; });
+  remove_snapshots_outside(first_base, log_end_offset());
   return io::fsync_dir(dir_);
 }
 
@@ -342,6 +414,9 @@ Status Log::truncate_to(int64_t offset) {
   recovery_point_ = std::min(recovery_point_, leo);
   log_start_offset_ = std::min(log_start_offset_, leo);
   if (auto s = epochs_->truncate_from_end(leo); !s.ok()) return s;
+  std::erase_if(aborted_, [&](const AbortedTxn& a) { return a.last_offset >= leo; });
+  if (auto s = rewrite_txn_indexes(active().base_offset()); !s.ok()) return s;
+  if (auto s = load_producer_state(); !s.ok()) return s;
   return io::fsync_dir(dir_);
 }
 
@@ -360,6 +435,9 @@ Status Log::truncate_fully_and_start_at(int64_t offset) {
   recovery_point_ = offset;
   unflushed_messages_ = 0;
   if (auto s = epochs_->clear(); !s.ok()) return s;
+  aborted_.clear();
+  remove_snapshots_outside(offset + 1, offset);  // none is valid for the new log
+  producers_.clear();
   return io::fsync_dir(dir_);
 }
 
@@ -373,6 +451,7 @@ Status Log::close() {
   if (auto s = active().seal(); !s.ok()) return s;
   if (auto s = flush(); !s.ok()) return s;
   if (auto s = epochs_->persist(); !s.ok()) return s;
+  if (auto s = take_producer_snapshot(); !s.ok()) return s;
   if (auto s = io::write_file_atomic(dir_ / kCleanShutdownFile, ""); !s.ok()) return s;
   closed_ = true;
   return Status::OK();

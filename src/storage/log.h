@@ -27,7 +27,9 @@
 #include "storage/leader_epoch_cache.h"
 #include "model/batch_iterator.h"
 #include "storage/log_config.h"
+#include "storage/producer_state.h"
 #include "storage/segment.h"
+#include "storage/txn_index.h"
 
 namespace gregor::storage {
 
@@ -40,6 +42,9 @@ struct AppendInfo {
   int64_t offset_of_max_timestamp = -1;
   int64_t log_append_time = -1;  // -1 unless LogAppendTime
   int32_t record_count = 0;
+  // The batch repeats one the producer sent before (same producer id, epoch and sequences):
+  // nothing was written; first/last_offset are where the original went.
+  bool duplicate = false;
 };
 
 // What open() had to do, for logs and tests.
@@ -68,11 +73,18 @@ class Log {
 
   // Validates every batch in records (one or more v2 batches as a producer sent them), then
   // assigns offsets from the LEO, stamps partitionLeaderEpoch = leader_epoch (and LogAppendTime
-  // if configured), writes to the active segment (rolling first if due) and updates indexes.
-  // Nothing is written if any batch is invalid. Errors: MESSAGE_TOO_LARGE (a batch over
-  // max_message_bytes), CORRUPT_MESSAGE (framing, CRC, magic, empty input, trailing bytes),
-  // INVALID_RECORD, UNSUPPORTED_COMPRESSION_TYPE, KAFKA_STORAGE_ERROR.
-  Result<AppendInfo> append(ByteView records, int32_t leader_epoch, int64_t now_ms);
+  // if configured), writes to the active segment (rolling first if due) and updates indexes
+  // and the producer state. Nothing is written if any batch is invalid. A client batch that
+  // repeats one of its producer's last 5 is not written again (AppendInfo::duplicate).
+  // Errors: MESSAGE_TOO_LARGE (a batch over max_message_bytes), CORRUPT_MESSAGE (framing, CRC,
+  // magic, empty input, trailing bytes), INVALID_RECORD, UNSUPPORTED_COMPRESSION_TYPE,
+  // KAFKA_STORAGE_ERROR, and the producer state's errors (ProducerStateManager::stage).
+  Result<AppendInfo> append(ByteView records, int32_t leader_epoch, int64_t now_ms,
+                            AppendOrigin origin = AppendOrigin::client);
+  // Appends a transaction marker (an end-txn control batch) for producer_id, as the
+  // coordinator's WriteTxnMarkers asks; an abort is added to the transaction index.
+  Result<AppendInfo> append_marker(int64_t producer_id, int16_t producer_epoch, const model::EndTxnMarker& marker,
+                                   int32_t leader_epoch, int64_t now_ms);
   // Appends batches that already carry offsets (follower replication). Checks framing and CRC,
   // that offsets increase and the first batch starts at or after the LEO (else
   // OFFSET_OUT_OF_RANGE); leader epochs are taken from the batches. No size limit applies.
@@ -81,7 +93,9 @@ class Log {
   // Whole batches from the batch holding offset, up to max_bytes, without any batch whose base
   // offset >= max_offset. With min_one, a first batch larger than max_bytes is returned whole.
   // Empty slice at offset == LEO. OFFSET_OUT_OF_RANGE if offset < log start or > LEO.
-  Result<io::FileSlice> read(int64_t offset, int32_t max_bytes, int64_t max_offset, bool min_one) const;
+  // end_offset, if given, receives the offset after the last batch returned (offset if none).
+  Result<io::FileSlice> read(int64_t offset, int32_t max_bytes, int64_t max_offset, bool min_one,
+                             int64_t* end_offset = nullptr) const;
 
   int64_t log_start_offset() const { return log_start_offset_; }
   int64_t log_end_offset() const { return active().next_offset(); }
@@ -92,6 +106,19 @@ class Log {
   const LogConfig& config() const { return cfg_; }
   const OpenStats& open_stats() const { return open_stats_; }
   const LeaderEpochCache& epochs() const { return *epochs_; }
+  const ProducerStateManager& producer_state() const { return producers_; }
+  // The first offset of an open transaction, or of a completed one whose marker is not yet
+  // below the high watermark (see ProducerStateManager); the LSO is min(HW, this).
+  std::optional<int64_t> first_unstable_offset() const { return producers_.first_unstable_offset(); }
+  // The partition's high watermark moved (leader or follower).
+  void on_high_watermark(int64_t hw) { producers_.on_high_watermark(hw); }
+  // Aborted transactions whose data overlaps [from, to): marker at or after from, first
+  // offset before to; in marker order.
+  std::vector<AbortedTxn> aborted_transactions(int64_t from, int64_t to) const;
+  // Drops producers idle for producer.id.expiration.ms; how many.
+  size_t remove_expired_producers(int64_t now_ms, int64_t expiration_ms) {
+    return producers_.remove_expired(now_ms, expiration_ms);
+  }
   // Base offsets of the segments, oldest first (tests, tools).
   std::vector<int64_t> segment_bases() const;
   const Segment& segment(int64_t base_offset) const { return *segments_.at(base_offset); }
@@ -135,6 +162,21 @@ class Log {
   Status delete_oldest(size_t n, int64_t now_ms);
   // INVALID_TIMESTAMP when a CreateTime record is outside the configured bounds around now_ms.
   Status check_timestamps(const model::BatchRef& batch, int64_t now_ms) const;
+  // Stages one batch (final offsets in h) into u; control batches have their marker parsed.
+  Status stage_producer(ProducerStateManager::Update& u, const model::BatchHeader& h, ByteView batch,
+                        AppendOrigin origin) const;
+  // Applies u after its batches were written; aborted transactions go to the transaction index
+  // of the active segment.
+  Status apply_producer_update(ProducerStateManager::Update&& u);
+  // Rebuilds the producer state and the in-memory transaction index at open or after a
+  // truncation: the newest usable snapshot at or below the LEO, then the batches after it.
+  Status load_producer_state();
+  // Replays every batch in [from, LEO) into the producer state (as replicated appends).
+  Status replay_producer_state(int64_t from);
+  Status take_producer_snapshot();
+  void remove_snapshots_outside(int64_t low, int64_t high);
+  // Rewrites the .txnindex of every segment at or after `from_base` from aborted_.
+  Status rewrite_txn_indexes(int64_t from_base);
 
   std::filesystem::path dir_;
   LogConfig cfg_;
@@ -145,6 +187,8 @@ class Log {
   int64_t unflushed_messages_ = 0;
   int64_t last_flush_ms_ = -1;
   OpenStats open_stats_;
+  ProducerStateManager producers_;
+  std::vector<AbortedTxn> aborted_;  // the transaction index, in marker order
   bool closed_ = false;
 };
 

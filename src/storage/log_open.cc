@@ -1,5 +1,6 @@
 // Log::open: loading a partition dir and recovering it after a crash.
 #include <algorithm>
+#include <limits>
 #include <set>
 #include <system_error>
 
@@ -8,8 +9,10 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "model/error_code.h"
+#include "model/control_record.h"
 #include "storage/log.h"
 #include "storage/partition_dir.h"
+#include "storage/producer_snapshot.h"
 
 namespace gregor::storage {
 
@@ -62,12 +65,14 @@ Status Log::load(int64_t recovery_point, int64_t log_start_offset, int64_t now_m
     if (auto b = parse_segment_file(name, kLogSuffix)) bases.insert(*b);
     if (auto b = parse_segment_file(name, kIndexSuffix)) index_bases.insert(*b);
     if (auto b = parse_segment_file(name, kTimeIndexSuffix)) index_bases.insert(*b);
+    if (auto b = parse_segment_file(name, kTxnIndexSuffix)) index_bases.insert(*b);
   }
   if (ec) return fs_error(dir_, ec);
   for (int64_t b : index_bases)
     if (!bases.count(b)) {
       std::filesystem::remove(segment_file(dir_, b, kIndexSuffix), ec);
       std::filesystem::remove(segment_file(dir_, b, kTimeIndexSuffix), ec);
+      std::filesystem::remove(segment_file(dir_, b, kTxnIndexSuffix), ec);
     }
 
   const bool fresh = bases.empty();
@@ -138,12 +143,126 @@ Status Log::load(int64_t recovery_point, int64_t log_start_offset, int64_t now_m
     GLOG_INFO("{}: recovered {} segment(s), {} bytes scanned, {} bytes truncated; log end offset {}", dir_.string(),
               open_stats_.segments_recovered, open_stats_.bytes_scanned, open_stats_.bytes_truncated, leo);
   }
+  if (auto s = load_producer_state(); !s.ok()) return s;
   if (clean) {
     std::filesystem::remove(marker, ec);
     if (ec) return fs_error(marker, ec);
   }
   if (auto s = io::fsync_dir(dir_); !s.ok()) return s;
   last_flush_ms_ = now_ms;
+  return Status::OK();
+}
+
+void Log::remove_snapshots_outside(int64_t low, int64_t high) {
+  for (int64_t o : list_producer_snapshots(dir_))
+    if (o < low || o > high) remove_producer_snapshot(dir_, o);
+}
+
+Status Log::take_producer_snapshot() {
+  const int64_t leo = log_end_offset();
+  if (producers_.producers().empty()) {
+    // Nothing to keep; an older snapshot would describe producers that are gone.
+    remove_snapshots_outside(leo + 1, leo);
+    return Status::OK();
+  }
+  return write_producer_snapshot(dir_, leo, producers_.producers());
+}
+
+Status Log::rewrite_txn_indexes(int64_t from_base) {
+  for (auto it = segments_.lower_bound(from_base); it != segments_.end(); ++it) {
+    auto next = std::next(it);
+    const int64_t end = next == segments_.end() ? std::numeric_limits<int64_t>::max() : next->first;
+    std::vector<AbortedTxn> mine;
+    for (const auto& a : aborted_)
+      if (a.last_offset >= it->first && a.last_offset < end) mine.push_back(a);
+    if (auto s = write_txn_index(dir_, it->first, mine); !s.ok()) return s;
+  }
+  return Status::OK();
+}
+
+Status Log::load_producer_state() {
+  const int64_t leo = log_end_offset();
+  remove_snapshots_outside(log_start_offset_, leo);
+  int64_t from = log_start_offset_;
+  producers_.clear();
+  auto snapshots = list_producer_snapshots(dir_);
+  for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) {
+    auto loaded = read_producer_snapshot(segment_file(dir_, *it, kSnapshotSuffix));
+    if (!loaded.ok()) {
+      GLOG_WARN("{}: {}; rebuilding producer state from the log", dir_.string(), loaded.error().message);
+      remove_producer_snapshot(dir_, *it);
+      continue;
+    }
+    producers_.reset(std::move(*loaded));
+    from = *it;
+    break;
+  }
+  // The transaction index below `from` is trusted; the rest is rebuilt by the replay. A
+  // damaged index file means rebuilding everything from the log start.
+  aborted_.clear();
+  for (const auto& [base, seg] : segments_) {
+    auto entries = read_txn_index(dir_, base);
+    if (!entries.ok()) {
+      GLOG_WARN("{}: {}; rebuilding producer state and aborted transactions from the log", dir_.string(),
+                entries.error().message);
+      from = log_start_offset_;
+      producers_.clear();
+      aborted_.clear();
+      break;
+    }
+    aborted_.insert(aborted_.end(), entries->begin(), entries->end());
+  }
+  std::erase_if(aborted_, [&](const AbortedTxn& a) { return a.last_offset >= from || a.last_offset < log_start_offset_; });
+  std::sort(aborted_.begin(), aborted_.end(),
+            [](const AbortedTxn& a, const AbortedTxn& b) { return a.last_offset < b.last_offset; });
+  const size_t trusted = aborted_.size();
+  if (from < leo) {
+    if (auto s = replay_producer_state(from); !s.ok()) return s;
+  }
+  if (aborted_.size() != trusted || from < leo) {
+    auto it = segments_.upper_bound(from);
+    if (it != segments_.begin()) --it;
+    if (auto s = rewrite_txn_indexes(it->first); !s.ok()) return s;
+  }
+  return Status::OK();
+}
+
+Status Log::replay_producer_state(int64_t from) {
+  auto it = segments_.upper_bound(from);
+  if (it != segments_.begin()) --it;
+  size_t batches = 0;
+  for (; it != segments_.end(); ++it) {
+    const Segment& seg = *it->second;
+    auto start = seg.find(from);
+    if (!start.ok()) return start.error();
+    if (!*start) continue;
+    BatchScanner scan(*seg.file(), (*start)->position, seg.size());
+    while (auto b = scan.next()) {
+      const auto& h = b->header;
+      if (h.last_offset() < from || h.producer_id < 0) continue;
+      ByteView bytes;
+      if (h.is_control()) {
+        auto whole = scan.bytes();
+        if (!whole.ok()) return whole.error();
+        bytes = *whole;
+      }
+      ProducerStateManager::Update u;
+      if (h.is_control()) {
+        auto m = model::parse_end_txn_marker(bytes);
+        if (!m.ok()) continue;
+        if (auto s = producers_.stage(u, h, AppendOrigin::replication, *m); !s.ok()) return s;
+      } else if (auto s = producers_.stage(u, h, AppendOrigin::replication); !s.ok()) {
+        return s;
+      }
+      for (const auto& [txn, lso] : producers_.apply(std::move(u)))
+        if (txn.aborted) aborted_.push_back(AbortedTxn{txn.producer_id, txn.first_offset, txn.last_offset, lso});
+      ++batches;
+    }
+    if (!scan.status().ok()) return scan.status();
+  }
+  if (batches > 0)
+    GLOG_INFO("{}: rebuilt producer state from offset {} ({} producer batches, {} producers, {} open transactions)",
+              dir_.string(), from, batches, producers_.producers().size(), producers_.open_transactions().size());
   return Status::OK();
 }
 

@@ -1,4 +1,5 @@
 #include "storage/segment.h"
+#include "storage/txn_index.h"
 
 #include <fcntl.h>
 
@@ -200,7 +201,7 @@ Result<std::optional<ScannedBatch>> Segment::find(int64_t offset) const {
 }
 
 Result<std::optional<io::FileSlice>> Segment::read(int64_t offset, int32_t max_bytes, int64_t max_offset,
-                                                   bool min_one) const {
+                                                   bool min_one, int64_t* end_offset) const {
   if (offset >= next_offset_) return std::optional<io::FileSlice>();
   BatchScanner scan(*log_, index_->lookup(offset).position, size_);
   std::optional<io::FileSlice> out;
@@ -210,10 +211,14 @@ Result<std::optional<io::FileSlice>> Segment::read(int64_t offset, int32_t max_b
     if (!out) out = io::FileSlice{log_, b->position, 0};
     if (b->header.base_offset >= max_offset) break;
     if (out->size + uint64_t(b->size) > limit) {
-      if (out->size == 0 && min_one) out->size = b->size;
+      if (out->size == 0 && min_one) {
+        out->size = b->size;
+        if (end_offset) *end_offset = b->header.last_offset() + 1;
+      }
       break;
     }
     out->size += b->size;
+    if (end_offset) *end_offset = b->header.last_offset() + 1;
   }
   if (!scan.status().ok()) return scan.status().error();
   return out;
@@ -277,7 +282,7 @@ void Segment::set_config(const LogConfig& cfg) {
 }
 
 Status Segment::remove() {
-  for (auto suffix : {kLogSuffix, kIndexSuffix, kTimeIndexSuffix}) {
+  for (auto suffix : {kLogSuffix, kIndexSuffix, kTimeIndexSuffix, kTxnIndexSuffix}) {
     std::error_code ec;
     std::filesystem::remove(segment_file(dir_, base_offset_, suffix), ec);
     if (ec)

@@ -76,7 +76,9 @@ class Segment {
   Result<std::optional<ScannedBatch>> find(int64_t offset) const;
   // Whole batches from the one holding offset: see Log::read. nullopt if this segment has no
   // batch at or after offset.
-  Result<std::optional<io::FileSlice>> read(int64_t offset, int32_t max_bytes, int64_t max_offset, bool min_one) const;
+  // end_offset, if given, receives the offset after the last batch returned.
+  Result<std::optional<io::FileSlice>> read(int64_t offset, int32_t max_bytes, int64_t max_offset, bool min_one,
+                                            int64_t* end_offset = nullptr) const;
   // The first (offset, timestamp) of a record with timestamp >= ts and offset >= min_offset.
   Result<std::optional<std::pair<int64_t, int64_t>>> find_timestamp(int64_t ts, int64_t min_offset) const;
 
@@ -86,7 +88,7 @@ class Segment {
   Status seal();
   Status flush();
   void set_config(const LogConfig& cfg);
-  // Deletes the three files.
+  // Deletes its files (.log, .index, .timeindex and the .txnindex if any).
   Status remove();
 
  private:

@@ -1,5 +1,6 @@
 // Fetch (1): reads whole batches from partition logs on their owner shards and returns them as
-// file slices (sent with sendfile). Honours max.partition.fetch.bytes (per partition),
+// file slices (sent with sendfile). read_committed fetches stop at the last stable offset and
+// list the aborted transactions overlapping the batches returned. Honours max.partition.fetch.bytes (per partition),
 // fetch.max.bytes (per response; the first batch is always returned whole so consumers make
 // progress), and long polling: when fewer than fetch.min.bytes are ready the request waits up
 // to fetch.max.wait.ms, woken by appends (no busy waiting). Incremental fetch sessions per
@@ -47,7 +48,9 @@ struct Wanted {
 struct ReadOutcome {
   int16_t error = 0;
   int64_t high_watermark = -1;
+  int64_t last_stable_offset = -1;
   int64_t log_start_offset = -1;
+  std::vector<storage::AbortedTxn> aborted;  // read_committed: transactions to drop
   io::FileSlice slice;
   std::optional<replication::DivergingEpoch> diverging;
 };
@@ -85,6 +88,7 @@ ReadOutcome follower_read(Broker& broker, Partition& p, const Wanted& w, int32_t
   if (*div) {
     o.diverging = **div;
     o.high_watermark = p.high_watermark();
+    o.last_stable_offset = p.last_stable_offset();
     return o;
   }
   if (w.fetch_offset > leo) {
@@ -113,6 +117,7 @@ ReadOutcome follower_read(Broker& broker, Partition& p, const Wanted& w, int32_t
     return o;
   }
   o.high_watermark = p.high_watermark();
+  o.last_stable_offset = p.last_stable_offset();
   return o;
 }
 
@@ -128,6 +133,7 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
   const int16_t version = ctx.version();
   const int32_t replica_id = version >= 15 ? req->replica_state.replica_id : req->replica_id;
   const int64_t replica_epoch = version >= 15 ? req->replica_state.replica_epoch : -1;
+  const bool read_committed = req->isolation_level == 1;
   proto::FetchResponse resp;
 
   // Resolve the requested partitions (topic ids from v13).
@@ -229,7 +235,7 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
       auto waiter_ref = waiter;
       size_t my_shard = local.shard;
       auto got = co_await broker.shards().invoke_on(shard, [&broker, sh = shard, &items, &waiter_ref, my_shard,
-                                                            replica_id, replica_epoch] {
+                                                            replica_id, replica_epoch, read_committed] {
         std::vector<std::pair<size_t, ReadOutcome>> out;
         auto& st = broker.state(sh);
         for (const auto& [i, w] : items) {
@@ -248,15 +254,20 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
             o.error = kUnknownLeaderEpoch;
           } else {
             o.high_watermark = p->high_watermark();
+            o.last_stable_offset = p->last_stable_offset();
             o.log_start_offset = p->log->log_start_offset();
+            // read_committed reads stop at the last stable offset.
+            const int64_t upper = read_committed ? o.last_stable_offset : o.high_watermark;
             // Out of range only past the log end: a new leader's high watermark can trail the
             // one a consumer already read up to, and such a fetch just waits (as in Kafka).
             if (w.fetch_offset < o.log_start_offset || w.fetch_offset > p->log->log_end_offset()) {
               o.error = kOffsetOutOfRange;
-            } else if (w.fetch_offset < o.high_watermark) {
-              auto slice = p->log->read(w.fetch_offset, std::max(w.max_bytes, 1), o.high_watermark, true);
+            } else if (w.fetch_offset < upper) {
+              int64_t end = w.fetch_offset;
+              auto slice = p->log->read(w.fetch_offset, std::max(w.max_bytes, 1), upper, true, &end);
               if (!slice.ok()) o.error = slice.error().code;
               else o.slice = *slice;
+              if (read_committed && o.slice.size > 0) o.aborted = p->log->aborted_transactions(w.fetch_offset, end);
             }
             if (waiter_ref && o.error == 0 && o.slice.size == 0)
               p->waiters.push_back(WaiterRef{my_shard, waiter_ref});
@@ -311,10 +322,10 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
       if (it != session->partitions.end()) {
         auto& sp = it->second;
         bool news = o.error != 0 || o.slice.size > 0 || !sp.reported || sp.last_high_watermark != o.high_watermark ||
-                    sp.last_log_start != o.log_start_offset;
+                    sp.last_stable_offset != o.last_stable_offset || sp.last_log_start != o.log_start_offset;
         sp.reported = true;
         sp.last_high_watermark = o.high_watermark;
-        sp.last_stable_offset = o.high_watermark;
+        sp.last_stable_offset = o.last_stable_offset;
         sp.last_log_start = o.log_start_offset;
         if (!news) continue;
       }
@@ -323,6 +334,7 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
       if (it != session->partitions.end()) {
         it->second.reported = true;
         it->second.last_high_watermark = o.high_watermark;
+        it->second.last_stable_offset = o.last_stable_offset;
         it->second.last_log_start = o.log_start_offset;
       }
     }
@@ -339,10 +351,20 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
     pd.partition_index = w.partition;
     pd.error_code = o.error;
     pd.high_watermark = o.high_watermark;
-    pd.last_stable_offset = o.high_watermark;
+    pd.last_stable_offset = o.last_stable_offset;
     pd.log_start_offset = o.log_start_offset;
-    if (req->isolation_level == 1) pd.aborted_transactions = std::vector<proto::FetchResponse::AbortedTransaction>{};
-    else pd.aborted_transactions = std::nullopt;
+    if (read_committed) {
+      std::vector<proto::FetchResponse::AbortedTransaction> aborted;
+      for (const auto& a : o.aborted) {
+        proto::FetchResponse::AbortedTransaction at;
+        at.producer_id = a.producer_id;
+        at.first_offset = a.first_offset;
+        aborted.push_back(at);
+      }
+      pd.aborted_transactions = std::move(aborted);
+    } else {
+      pd.aborted_transactions = std::nullopt;
+    }
     if (o.slice.size > 0) pd.records.append(o.slice);
     if (o.diverging) {
       pd.diverging_epoch.epoch = o.diverging->epoch;

@@ -29,7 +29,8 @@ asio::awaitable<net::HandlerResult> list_offsets(RequestContext& ctx) {
     for (const auto& p : t.partitions) {
       size_t shard = broker.owner_of(t.name, p.partition_index);
       const bool from_replica = req->replica_id >= 0;
-      auto a = co_await broker.shards().invoke_on(shard, [&broker, shard, &t, &p, from_replica] {
+      const bool read_committed = req->isolation_level == 1;
+      auto a = co_await broker.shards().invoke_on(shard, [&broker, shard, &t, &p, from_replica, read_committed] {
         Answer a;
         auto& st = broker.state(shard);
         Partition* part = st.find(t.name, p.partition_index);
@@ -42,11 +43,13 @@ asio::awaitable<net::HandlerResult> list_offsets(RequestContext& ctx) {
         if (p.current_leader_epoch > part->leader_epoch) return Answer{kUnknownLeaderEpoch};
         if (!part->is_leader()) return Answer{kNotLeaderOrFollower};
         a.leader_epoch = part->leader_epoch;
+        // Consumers see up to the high watermark; read_committed ones up to the last stable offset.
+        const int64_t visible = read_committed ? part->last_stable_offset() : part->high_watermark();
         switch (p.timestamp) {
           case kLatest:
           case kLatestTiered:
-            // A follower asks for the leader's log end; consumers see up to the high watermark.
-            a.offset = from_replica ? part->log->log_end_offset() : part->high_watermark();
+            // A follower asks for the leader's log end.
+            a.offset = from_replica ? part->log->log_end_offset() : visible;
             break;
           case kEarliest:
           case kEarliestLocal:
@@ -61,7 +64,7 @@ asio::awaitable<net::HandlerResult> list_offsets(RequestContext& ctx) {
           default: {
             auto found = part->log->offset_for_timestamp(p.timestamp);
             if (!found.ok()) return Answer{found.error().code};
-            if (found->has_value() && (*found)->first < part->high_watermark()) {
+            if (found->has_value() && (*found)->first < visible) {
               a.offset = (*found)->first;
               a.timestamp = (*found)->second;
             }

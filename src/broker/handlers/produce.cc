@@ -48,6 +48,12 @@ bool has_control_batch(ByteView records) {
   return false;
 }
 
+// Produce v3+ carries exactly one batch per partition (what producer-id de-duplication relies on).
+bool single_batch(ByteView records) {
+  model::BatchIterator it(records);
+  return it.next() && !it.next();
+}
+
 struct PartitionWork {
   size_t topic_index;
   size_t partition_index;
@@ -99,6 +105,8 @@ asio::awaitable<net::HandlerResult> produce(RequestContext& ctx) {
       } else if (has_control_batch(pd.records.single_slice()->view())) {
         pr.error_code = kInvalidRecord;
         pr.error_message = "Clients are not allowed to write control records";
+      } else if (!single_batch(pd.records.single_slice()->view())) {
+        pr.error_code = kInvalidRecord;  // without a message, as Kafka answers it
       } else {
         by_shard[broker.owner_of(topic->name, pd.index)].push_back(
             PartitionWork{ti, pi, topic->name, pd.index, *pd.records.single_slice()});
@@ -143,9 +151,11 @@ asio::awaitable<net::HandlerResult> produce(RequestContext& ctx) {
           o.error = appended.error().code;
           o.message = appended.error().message;
         } else {
+          // A retried batch (AppendInfo::duplicate) is answered with its first offsets and,
+          // for acks=all, once those are committed.
           o.base_offset = appended->first_offset;
           o.log_append_time = appended->log_append_time;
-          broker.after_leader_append(*p);
+          if (!appended->duplicate) broker.after_leader_append(*p);
           if (acks == -1) {
             int64_t required = appended->last_offset + 1;
             if (p->high_watermark() >= required) {

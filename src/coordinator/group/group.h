@@ -47,6 +47,10 @@ class Group {
 
   // Kafka's ClassicGroup.validateOffsetCommit: NONE if (member, instance, generation) may
   // commit offsets now; otherwise the error to return for every partition.
+  // TxnOffsetCommit's checks: named members (v3+) must exist with the current generation; a
+  // request naming none passes in any live state; no REBALANCE_IN_PROGRESS.
+  ErrorCode validate_txn_offset_commit(const std::string& member_id, const std::optional<std::string>& instance_id,
+                                       int32_t generation_id) const;
   ErrorCode validate_offset_commit(const std::string& member_id, const std::optional<std::string>& instance_id,
                                    int32_t generation_id) const;
 

@@ -94,13 +94,49 @@ std::vector<PartitionResult> GroupManager::commit_offsets(const OffsetCommitRequ
   return out;
 }
 
+std::vector<PartitionResult> GroupManager::txn_commit_offsets(const TxnOffsetCommitRequest& req, int64_t now_ms) {
+  ErrorCode error = ErrorCode::NONE;
+  Group* g = find(req.group_id);
+  if (!g) {
+    if (req.generation_id < 0) g = &create(req.group_id, now_ms);
+    else error = ErrorCode::ILLEGAL_GENERATION;
+  }
+  if (g && error == ErrorCode::NONE) {
+    error = g->validate_txn_offset_commit(req.member_id, req.group_instance_id, req.generation_id);
+  }
+  std::vector<PartitionResult> out;
+  for (const auto& p : req.partitions) {
+    ErrorCode e = error;
+    if (e == ErrorCode::NONE && p.metadata.size() > static_cast<size_t>(config_.offset_metadata_max_bytes))
+      e = ErrorCode::OFFSET_METADATA_TOO_LARGE;
+    if (e == ErrorCode::NONE)
+      pending_txn_.put(req.producer_id, req.group_id, p.tp, CommittedOffset{p.offset, p.leader_epoch, p.metadata, now_ms, std::nullopt});
+    out.push_back(PartitionResult{p.tp, e});
+  }
+  return out;
+}
+
+size_t GroupManager::complete_txn(int64_t producer_id, bool commit, bool loading) {
+  auto pending = pending_txn_.take(producer_id);
+  if (!commit) return 0;
+  for (auto& p : pending) {
+    // (While loading, finish_load() makes groups of the offsets.)
+    if (!loading && !find(p.group_id)) create(p.group_id, p.offset.commit_timestamp_ms);
+    offsets_.put(p.group_id, p.tp, std::move(p.offset));
+  }
+  return pending.size();
+}
+
 std::vector<FetchedOffset> GroupManager::fetch_offsets(const std::string& group_id,
-                                                       const std::optional<std::vector<TopicPartition>>& partitions) const {
+                                                       const std::optional<std::vector<TopicPartition>>& partitions,
+                                                       bool require_stable) const {
   std::vector<FetchedOffset> out;
   auto emit = [&](const TopicPartition& tp, const CommittedOffset* c) {
     FetchedOffset f;
     f.tp = tp;
-    if (c) {
+    if (require_stable && pending_txn_.pending(group_id, tp)) {
+      f.error = ErrorCode::UNSTABLE_OFFSET_COMMIT;
+    } else if (c) {
       f.offset = c->offset;
       f.leader_epoch = c->leader_epoch;
       f.metadata = c->metadata;
@@ -133,6 +169,7 @@ OffsetDeleteResult GroupManager::delete_offsets(const std::string& group_id, con
       continue;
     }
     offsets_.erase(group_id, tp);
+    pending_txn_.erase_all(group_id, tp);
     out.partitions.push_back(PartitionResult{tp, ErrorCode::NONE});
   }
   return out;
@@ -149,6 +186,7 @@ std::vector<ErrorCode> GroupManager::delete_groups(const std::vector<std::string
     } else {
       g->mark_dead(now_ms);
       offsets_.erase_group(id);
+      pending_txn_.erase_group(id);
       groups_.erase(id);
       out.push_back(ErrorCode::NONE);
     }

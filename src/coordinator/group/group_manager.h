@@ -16,6 +16,7 @@
 #include "coordinator/group/group.h"
 #include "coordinator/group/offset_store.h"
 #include "coordinator/group/records.h"
+#include "coordinator/group/txn_offsets.h"
 
 namespace gregor::group {
 
@@ -33,6 +34,17 @@ struct OffsetCommitRequest {
   std::optional<std::string> group_instance_id;
   std::optional<int64_t> retention_ms;  // v2-v4 retention_time_ms when not -1
   int16_t api_version = 9;              // v9+: GROUP_ID_NOT_FOUND for a missing group
+  std::vector<OffsetCommitPartition> partitions;
+};
+
+// TxnOffsetCommit: offsets committed as part of a producer's transaction.
+struct TxnOffsetCommitRequest {
+  std::string group_id;
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+  int32_t generation_id = -1;  // v3+; -1, "" and nullopt before
+  std::string member_id;
+  std::optional<std::string> group_instance_id;
   std::vector<OffsetCommitPartition> partitions;
 };
 
@@ -75,9 +87,21 @@ class GroupManager {
   LeaveResponse leave(const std::string& group_id, const std::vector<LeavingMember>& members, int64_t now_ms);
 
   std::vector<PartitionResult> commit_offsets(const OffsetCommitRequest& req, int64_t now_ms);
-  // Offsets for `partitions`, or every committed offset of the group when nullopt.
+  // TxnOffsetCommit: checks the group as Kafka does (a missing group is created when the
+  // request names no generation; named members must exist with the current generation; no
+  // REBALANCE_IN_PROGRESS) and keeps the offsets pending for the producer until its marker.
+  std::vector<PartitionResult> txn_commit_offsets(const TxnOffsetCommitRequest& req, int64_t now_ms);
+  // The producer's transaction ended on this partition: its pending offsets become committed
+  // (commit) or are dropped (abort). Returns how many were committed. loading: replaying the log.
+  size_t complete_txn(int64_t producer_id, bool commit, bool loading = false);
+  PendingTxnOffsets& pending_txn_offsets() { return pending_txn_; }
+  const PendingTxnOffsets& pending_txn_offsets() const { return pending_txn_; }
+  // Offsets for `partitions`, or every committed offset of the group when nullopt. With
+  // require_stable, a partition with a pending transactional offset answers
+  // UNSTABLE_OFFSET_COMMIT (and offset -1) instead.
   std::vector<FetchedOffset> fetch_offsets(const std::string& group_id,
-                                           const std::optional<std::vector<TopicPartition>>& partitions) const;
+                                           const std::optional<std::vector<TopicPartition>>& partitions,
+                                           bool require_stable = false) const;
   OffsetDeleteResult delete_offsets(const std::string& group_id, const std::vector<TopicPartition>& partitions);
   // DeleteGroups: NONE, GROUP_ID_NOT_FOUND or NON_EMPTY_GROUP per group, in request order.
   std::vector<ErrorCode> delete_groups(const std::vector<std::string>& group_ids, int64_t now_ms);
@@ -124,6 +148,7 @@ class GroupManager {
   uint64_t seed_;
   std::map<std::string, std::unique_ptr<Group>> groups_;
   OffsetStore offsets_;
+  PendingTxnOffsets pending_txn_;
   std::vector<Completion> outbox_;
   std::vector<std::pair<std::string, TopicPartition>> expired_offsets_;
   std::map<std::string, std::optional<GroupMetadata>> loading_groups_;

@@ -185,6 +185,15 @@ ErrorCode Group::validate_offset_commit(const std::string& member_id, const std:
   return ErrorCode::NONE;
 }
 
+ErrorCode Group::validate_txn_offset_commit(const std::string& member_id,
+                                            const std::optional<std::string>& instance_id,
+                                            int32_t generation_id) const {
+  if (state_ == GroupState::kDead) return ErrorCode::COORDINATOR_NOT_AVAILABLE;
+  if (generation_id < 0 && member_id.empty() && !instance_id) return ErrorCode::NONE;  // v0-v2 requests
+  if (ErrorCode e = validate_member(member_id, instance_id); e != ErrorCode::NONE) return e;
+  return generation_id == generation_id_ ? ErrorCode::NONE : ErrorCode::ILLEGAL_GENERATION;
+}
+
 void Group::mark_dead(int64_t now_ms) {
   GREGOR_ASSERT(state_ == GroupState::kEmpty && members_.empty());
   pending_members_.clear();

@@ -5,13 +5,11 @@
 #include "base/log.h"
 #include "model/batch_builder.h"
 #include "model/batch_iterator.h"
+#include "model/control_record.h"
 #include "model/record.h"
+#include "storage/log_scan.h"
 
 namespace gregor::group {
-
-namespace {
-constexpr int32_t kLoadReadBytes = 1 << 20;
-}  // namespace
 
 ErrorCode commit_write_error(int16_t storage_error) {
   switch (ErrorCode(storage_error)) {
@@ -35,75 +33,82 @@ ErrorCode commit_write_error(int16_t storage_error) {
 GroupPartition::GroupPartition(int32_t partition, GroupConfig config, AppendFn append, uint64_t member_id_seed)
     : partition_(partition), manager_(config, member_id_seed), append_(std::move(append)) {}
 
+void GroupPartition::load_record(const model::Record& r, int64_t txn_producer, LoadStats& stats) {
+    ++stats.records;
+    if (!r.key) {
+      ++stats.skipped;
+      return;
+    }
+    auto key = decode_key(*r.key);
+    if (!key.ok()) {
+      GLOG_WARN("__consumer_offsets-{}: offset {}: {}", partition_, r.offset, key.error().message);
+      ++stats.skipped;
+      return;
+    }
+    if (auto* ok = std::get_if<OffsetKey>(&*key)) {
+      if (txn_producer >= 0) {
+        // Part of a transaction: pending until its marker.
+        if (!r.value) return;
+        auto value = decode_offset_value(*r.value);
+        if (!value.ok()) {
+          GLOG_WARN("__consumer_offsets-{}: offset {}: {}", partition_, r.offset, value.error().message);
+          ++stats.skipped;
+          return;
+        }
+        manager_.pending_txn_offsets().put(txn_producer, ok->group_id, ok->tp, std::move(*value));
+        return;
+      }
+      if (!r.value) {
+        manager_.load_offset(ok->group_id, ok->tp, std::nullopt);
+        return;
+      }
+      auto value = decode_offset_value(*r.value);
+      if (!value.ok()) {
+        GLOG_WARN("__consumer_offsets-{}: offset {}: {}", partition_, r.offset, value.error().message);
+        ++stats.skipped;
+        return;
+      }
+      manager_.load_offset(ok->group_id, ok->tp, std::move(*value));
+    } else if (auto* gk = std::get_if<GroupKey>(&*key)) {
+      if (!r.value) {
+        manager_.load_group(gk->group_id, std::nullopt);
+        return;
+      }
+      auto value = decode_group_value(*r.value);
+      if (!value.ok()) {
+        GLOG_WARN("__consumer_offsets-{}: offset {}: {}", partition_, r.offset, value.error().message);
+        ++stats.skipped;
+        return;
+      }
+      manager_.load_group(gk->group_id, std::move(*value));
+    } else {
+      ++stats.skipped;  // KIP-848 / share group records: not ours
+    }
+}
+
 Result<LoadStats> GroupPartition::load(const storage::Log& log, int64_t now_ms) {
   LoadStats stats;
-  int64_t offset = log.log_start_offset();
   const int64_t end = log.log_end_offset();
-  Bytes buf;
-  while (offset < end) {
-    auto slice = log.read(offset, kLoadReadBytes, end, true);
-    if (!slice.ok()) return slice.error();
-    if (slice->size == 0) break;
-    if (auto s = slice->file->pread_exact(slice->position, slice->size, buf); !s.ok()) return s.error();
-    model::BatchIterator it{ByteView(buf)};
-    int64_t next = offset;
-    while (auto batch = it.next()) {
-      next = batch->header.last_offset() + 1;
-      if (batch->header.is_control()) continue;  // transaction markers: nothing to load yet
-      auto records = model::decode_records(batch->bytes);
-      if (!records.ok()) {
-        GLOG_WARN("__consumer_offsets-{}: skipping batch at offset {}: {}", partition_, batch->header.base_offset,
-                  records.error().message);
-        ++stats.skipped;
-        continue;
-      }
-      for (const auto& r : *records) {
-        ++stats.records;
-        if (!r.key) {
-          ++stats.skipped;
-          continue;
-        }
-        auto key = decode_key(*r.key);
-        if (!key.ok()) {
-          GLOG_WARN("__consumer_offsets-{}: offset {}: {}", partition_, r.offset, key.error().message);
-          ++stats.skipped;
-          continue;
-        }
-        if (auto* ok = std::get_if<OffsetKey>(&*key)) {
-          if (!r.value) {
-            manager_.load_offset(ok->group_id, ok->tp, std::nullopt);
-            continue;
-          }
-          auto value = decode_offset_value(*r.value);
-          if (!value.ok()) {
-            GLOG_WARN("__consumer_offsets-{}: offset {}: {}", partition_, r.offset, value.error().message);
-            ++stats.skipped;
-            continue;
-          }
-          manager_.load_offset(ok->group_id, ok->tp, std::move(*value));
-        } else if (auto* gk = std::get_if<GroupKey>(&*key)) {
-          if (!r.value) {
-            manager_.load_group(gk->group_id, std::nullopt);
-            continue;
-          }
-          auto value = decode_group_value(*r.value);
-          if (!value.ok()) {
-            GLOG_WARN("__consumer_offsets-{}: offset {}: {}", partition_, r.offset, value.error().message);
-            ++stats.skipped;
-            continue;
-          }
-          manager_.load_group(gk->group_id, std::move(*value));
-        } else {
-          ++stats.skipped;  // KIP-848 / share group records: not ours
-        }
-      }
+  auto scanned = storage::scan_log(log, [&](const model::BatchRef& batch) -> Status {
+    const auto& h = batch.header;
+    if (h.is_control()) {
+      // A transaction marker decides the producer's pending offsets.
+      auto marker = model::parse_end_txn_marker(batch.bytes);
+      if (marker.ok() && *marker) manager_.complete_txn(h.producer_id, (*marker)->commit, true);
+      return Status::OK();
     }
-    if (next <= offset) {
-      return make_error(int16_t(ErrorCode::CORRUPT_MESSAGE),
-                        fmt::format("__consumer_offsets-{}: no whole batch at offset {}", partition_, offset));
+    const int64_t txn_producer = h.is_transactional() ? h.producer_id : -1;
+    auto records = model::decode_records(batch.bytes);
+    if (!records.ok()) {
+      GLOG_WARN("__consumer_offsets-{}: skipping batch at offset {}: {}", partition_, batch.header.base_offset,
+                records.error().message);
+      ++stats.skipped;
+      return Status::OK();
     }
-    offset = next;
-  }
+    for (const auto& r : *records) load_record(r, txn_producer, stats);
+    return Status::OK();
+  });
+  if (!scanned.ok()) return scanned.error();
   auto groups = manager_.finish_load(now_ms);
   for (const auto& id : groups) {
     if (const Group* g = manager_.find(id)) written_version_[id] = g->persisted_version();
@@ -113,9 +118,11 @@ Result<LoadStats> GroupPartition::load(const storage::Log& log, int64_t now_ms) 
   return stats;
 }
 
-Status GroupPartition::write(const std::vector<Record>& records, int64_t now_ms) {
+Status GroupPartition::write(const std::vector<Record>& records, int64_t now_ms,
+                             std::optional<std::pair<int64_t, int16_t>> producer) {
   if (records.empty()) return Status::OK();
   model::BatchBuilder b;
+  if (producer) b.producer(producer->first, producer->second, 0).transactional(true);
   for (const auto& r : records) {
     std::optional<ByteView> value;
     if (r.value) value = ByteView(*r.value);
@@ -179,6 +186,33 @@ LeaveResponse GroupPartition::leave(const std::string& group_id, const std::vect
   persist_group(group_id, now_ms);
   return r;
 }
+
+std::vector<PartitionResult> GroupPartition::txn_commit_offsets(const TxnOffsetCommitRequest& req, int64_t now_ms) {
+  auto results = manager_.txn_commit_offsets(req, now_ms);
+  std::vector<Record> records;
+  for (size_t i = 0; i < results.size(); ++i) {  // results are in request order
+    if (results[i].error != ErrorCode::NONE) continue;
+    const auto& p = req.partitions[i];
+    CommittedOffset c{p.offset, p.leader_epoch, p.metadata, now_ms, std::nullopt};
+    records.push_back({encode_offset_key(req.group_id, p.tp), encode_offset_value(c)});
+  }
+  if (auto s = write(records, now_ms, std::make_pair(req.producer_id, req.producer_epoch)); !s.ok()) {
+    // A stale epoch is the producer's problem (INVALID_PRODUCER_EPOCH); the rest are Kafka's
+    // coordinator write errors.
+    ErrorCode e = s.error().code == int16_t(ErrorCode::INVALID_PRODUCER_EPOCH) ? ErrorCode::INVALID_PRODUCER_EPOCH
+                                                                               : commit_write_error(s.error().code);
+    GLOG_WARN("__consumer_offsets-{}: transactional offset commit of group {} (producer {}) not written ({}): {}",
+              partition_, req.group_id, req.producer_id, model::error_name(e), s.error().message);
+    for (auto& r : results) {
+      if (r.error != ErrorCode::NONE) continue;
+      manager_.pending_txn_offsets().erase(req.producer_id, req.group_id, r.tp);
+      r.error = e;
+    }
+  }
+  return results;
+}
+
+size_t GroupPartition::complete_txn(int64_t producer_id, bool commit) { return manager_.complete_txn(producer_id, commit); }
 
 std::vector<PartitionResult> GroupPartition::commit_offsets(const OffsetCommitRequest& req, int64_t now_ms) {
   std::vector<std::optional<CommittedOffset>> before;

@@ -3,7 +3,8 @@
 // metadata (written when a group becomes Stable or Empty, as Kafka does), offset deletions
 // and group deletions become records appended through `append` before the caller answers the
 // client (write -> commit -> respond; with one replica the append is the commit). load()
-// rebuilds the state from the partition's log.
+// rebuilds the state from the partition's log, including transactional offset commits, which
+// stay pending until their producer's end-txn marker.
 // An offset commit whose records cannot be written is rolled back and answered with an error;
 // a failed tombstone write is logged (the state is already gone, as in Kafka).
 // Thread-safety: none; owned by the shard that owns the partition.
@@ -18,6 +19,7 @@
 
 #include "base/result.h"
 #include "coordinator/group/group_manager.h"
+#include "model/record.h"
 #include "storage/log.h"
 
 namespace gregor::group {
@@ -44,6 +46,12 @@ class GroupPartition {
   ErrorCode heartbeat(const std::string& group_id, const HeartbeatRequest& req, int64_t now_ms);
   LeaveResponse leave(const std::string& group_id, const std::vector<LeavingMember>& members, int64_t now_ms);
   std::vector<PartitionResult> commit_offsets(const OffsetCommitRequest& req, int64_t now_ms);
+  // TxnOffsetCommit: the offsets are written in a transactional batch of the producer (its id
+  // and epoch) and stay pending until the producer's marker reaches this partition.
+  std::vector<PartitionResult> txn_commit_offsets(const TxnOffsetCommitRequest& req, int64_t now_ms);
+  // The producer's end-txn marker was written to this partition: commit or drop its pending
+  // offsets. Returns how many became committed.
+  size_t complete_txn(int64_t producer_id, bool commit);
   OffsetDeleteResult delete_offsets(const std::string& group_id, const std::vector<TopicPartition>& partitions,
                                     int64_t now_ms);
   std::vector<ErrorCode> delete_groups(const std::vector<std::string>& group_ids, int64_t now_ms);
@@ -59,7 +67,11 @@ class GroupPartition {
     Bytes key;
     std::optional<Bytes> value;
   };
-  Status write(const std::vector<Record>& records, int64_t now_ms);
+  // producer: (id, epoch) for a transactional batch.
+  Status write(const std::vector<Record>& records, int64_t now_ms,
+               std::optional<std::pair<int64_t, int16_t>> producer = std::nullopt);
+  // Replays one record; txn_producer >= 0 when it belongs to that producer's transaction.
+  void load_record(const model::Record& r, int64_t txn_producer, LoadStats& stats);
   // Writes a GroupMetadata record for the group if its persisted state changed and it is
   // Stable or Empty.
   void persist_group(const std::string& group_id, int64_t now_ms);

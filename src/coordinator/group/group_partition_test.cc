@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "coordinator/group/test_util.h"
+#include "model/control_record.h"
 #include "storage/test_util.h"
 
 namespace gregor::group {
@@ -35,7 +36,7 @@ class GroupPartitionTest : public ::testing::Test {
     return std::make_unique<GroupPartition>(0, config, [this](ByteView b) -> Status {
       if (fail_appends) return make_error(int16_t(ErrorCode::KAFKA_STORAGE_ERROR), "disk says no");
       ++appends;
-      auto r = log->append(b, 0, now);
+      auto r = log->append(b, 0, now, storage::AppendOrigin::coordinator);
       if (!r.ok()) return r.error();
       return Status::OK();
     }, 7);
@@ -123,6 +124,66 @@ TEST_F(GroupPartitionTest, StableGroupAndOffsetsSurviveReload) {
   EXPECT_EQ(offsets[0].leader_epoch, 3);
   EXPECT_EQ(offsets[0].metadata, "m");
   EXPECT_EQ(offsets[1].offset, 101);
+}
+
+TxnOffsetCommitRequest txn_commit(int64_t pid, int16_t epoch, int64_t offset) {
+  TxnOffsetCommitRequest r;
+  r.group_id = "g";
+  r.producer_id = pid;
+  r.producer_epoch = epoch;
+  r.partitions.push_back(OffsetCommitPartition{TopicPartition{"t", 0}, offset, -1, ""});
+  return r;
+}
+
+TEST_F(GroupPartitionTest, TransactionalOffsetsAreVisibleOnlyAfterACommitMarker) {
+  auto gp = make();
+  auto res = gp->txn_commit_offsets(txn_commit(11, 0, 40), now);
+  ASSERT_EQ(res[0].error, ErrorCode::NONE);
+  const std::vector<TopicPartition> t0{{"t", 0}};
+  EXPECT_EQ(gp->manager().fetch_offsets("g", t0)[0].offset, -1);
+  EXPECT_EQ(gp->manager().fetch_offsets("g", t0, true)[0].error, ErrorCode::UNSTABLE_OFFSET_COMMIT);
+  EXPECT_EQ(gp->complete_txn(11, true), 1u);
+  EXPECT_EQ(gp->manager().fetch_offsets("g", t0, true)[0].offset, 40);
+  // An aborted one changes nothing.
+  ASSERT_EQ(gp->txn_commit_offsets(txn_commit(11, 0, 50), now)[0].error, ErrorCode::NONE);
+  EXPECT_EQ(gp->complete_txn(11, false), 0u);
+  EXPECT_EQ(gp->manager().fetch_offsets("g", t0, true)[0].offset, 40);
+}
+
+TEST_F(GroupPartitionTest, ReloadReplaysTransactionalOffsetsAndTheirMarkers) {
+  auto gp = make();
+  ASSERT_EQ(gp->txn_commit_offsets(txn_commit(11, 0, 40), now)[0].error, ErrorCode::NONE);
+  ASSERT_TRUE(log->append_marker(11, 0, model::EndTxnMarker{true, 0}, 0, now).ok());
+  ASSERT_EQ(gp->txn_commit_offsets(txn_commit(12, 0, 70), now)[0].error, ErrorCode::NONE);
+  ASSERT_TRUE(log->append_marker(12, 0, model::EndTxnMarker{false, 0}, 0, now).ok());
+  ASSERT_EQ(gp->txn_commit_offsets(txn_commit(13, 0, 90), now)[0].error, ErrorCode::NONE);  // still open
+  auto again = reload();
+  const std::vector<TopicPartition> t0{{"t", 0}};
+  EXPECT_EQ(again->manager().fetch_offsets("g", t0)[0].offset, 40);
+  EXPECT_EQ(again->manager().fetch_offsets("g", t0, true)[0].error, ErrorCode::UNSTABLE_OFFSET_COMMIT);
+  EXPECT_EQ(again->complete_txn(13, true), 1u);
+  EXPECT_EQ(again->manager().fetch_offsets("g", t0)[0].offset, 90);
+}
+
+TEST_F(GroupPartitionTest, TransactionalCommitOfAStaleEpochIsRefused) {
+  auto gp = make();
+  ASSERT_EQ(gp->txn_commit_offsets(txn_commit(11, 3, 40), now)[0].error, ErrorCode::NONE);
+  EXPECT_EQ(gp->txn_commit_offsets(txn_commit(11, 2, 41), now)[0].error, ErrorCode::INVALID_PRODUCER_EPOCH);
+}
+
+TEST_F(GroupPartitionTest, TransactionalCommitChecksTheNamedMemberAndGeneration) {
+  auto gp = make();
+  auto member = stable_member(*gp, "g");
+  auto req = txn_commit(11, 0, 40);
+  req.member_id = member;
+  req.generation_id = 99;
+  EXPECT_EQ(gp->txn_commit_offsets(req, now)[0].error, ErrorCode::ILLEGAL_GENERATION);
+  req.generation_id = gp->manager().find("g")->generation_id();
+  EXPECT_EQ(gp->txn_commit_offsets(req, now)[0].error, ErrorCode::NONE);
+  req.member_id = "someone-else";
+  EXPECT_EQ(gp->txn_commit_offsets(req, now)[0].error, ErrorCode::UNKNOWN_MEMBER_ID);
+  // Requests of v0-v2 name no member and pass while the group is Stable.
+  EXPECT_EQ(gp->txn_commit_offsets(txn_commit(12, 0, 41), now)[0].error, ErrorCode::NONE);
 }
 
 TEST_F(GroupPartitionTest, LaterCommitsWinOnReload) {
