@@ -104,6 +104,7 @@ void Broker::install_image(ShardState& st, metadata::ImagePtr image) {
       continue;
     }
     if (it->first.first == "__consumer_offsets") st.groups.erase(it->first.second);
+    if (it->first.first == "__transaction_state") st.txns.erase(it->first.second);
     stop_following(st, *it->second);
     resign_leadership(*it->second, 3);  // UNKNOWN_TOPIC_OR_PARTITION
     auto dir = it->second->log ? it->second->log->dir() : std::filesystem::path();
@@ -177,7 +178,10 @@ void Broker::notify_waiters(Partition& p) {
 
 void Broker::housekeeping(int64_t now_ms) {
   auto& st = local();
+  const int64_t producer_expiry = st.config.get_long("producer.id.expiration.ms");
   for (auto& [key, p] : st.partitions) {
+    if (size_t n = p->log->remove_expired_producers(now_ms, producer_expiry); n > 0)
+      GLOG_INFO("{}-{}: {} idle producer id(s) expired", key.first, key.second, n);
     if (auto s = p->log->roll_if_due(now_ms); !s.ok()) GLOG_WARN("roll {}: {}", key.first, s.error().message);
     if (auto s = p->log->flush_if_due(now_ms); !s.ok()) GLOG_WARN("flush {}: {}", key.first, s.error().message);
     auto deleted = p->log->apply_retention(now_ms, p->high_watermark());
@@ -200,6 +204,7 @@ asio::awaitable<void> Broker::stop() {
       Gathered out;
       auto& st = *states_[s];
       st.groups.clear();
+      st.txns.clear();
       for (auto& [id, f] : st.fetchers) f->stop();
       st.fetchers.clear();
       for (auto& [key, p] : st.partitions) {

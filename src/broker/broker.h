@@ -145,6 +145,11 @@ class Broker {
   void set_broker_epoch(int64_t epoch) { broker_epoch_ = epoch; }
   int64_t broker_epoch() const { return broker_epoch_.load(); }
 
+  // --- Producer ids (producer_ids.cc). ---
+  // A producer id never handed out before, from this broker's block (fetched from the active
+  // controller when used up); COORDINATOR_LOAD_IN_PROGRESS when no block can be had. Any shard.
+  asio::awaitable<Result<int64_t>> allocate_producer_id();
+
   // --- The group coordinator (groups.cc). ---
   struct GroupLocation {
     int16_t error = 0;       // COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR, or 0
@@ -165,9 +170,24 @@ class Broker {
   // This shard's coordinator clock: wall time, never going backwards.
   int64_t group_now();
 
+  // --- The transaction coordinator (txns.cc, txn_call.h). ---
+  // Where transactional_id is coordinated (its __transaction_state partition), this shard's view.
+  GroupLocation locate_txn(const std::string& transactional_id);
+  // Creates __transaction_state (transaction.state.log.* settings) if it does not exist.
+  asio::awaitable<void> ensure_txn_topic();
+  // Timed-out transactions, expired ids and the markers of committed Prepare states, for the
+  // coordinators of this shard (run every 50 ms).
+  void txn_tick();
+  // This shard's connection to broker_id's listener (as registered); null for an unknown broker.
+  std::shared_ptr<net::Client> broker_client(int32_t broker_id);
+
  private:
   void install_image(ShardState& st, metadata::ImagePtr image);
   void open_group_partition(ShardState& st, Partition& p);
+  void open_txn_partition(ShardState& st, Partition& p, int32_t leader_epoch);
+  // Writes the markers of one transaction to its partitions' leaders, then its Complete state
+  // (on the coordinator's shard, while it still coordinates with coordinator_epoch).
+  asio::awaitable<void> send_markers(int32_t txn_partition, int32_t coordinator_epoch, txn::MarkerJob job);
   std::filesystem::path dir_for(const std::string& topic, int32_t partition) const;
 
   net::ShardSet& shards_;
@@ -191,6 +211,7 @@ class Broker {
       size_t shard, int64_t (*which)(const Partition&));
 
   std::atomic<int64_t> broker_epoch_{-1};
+  int64_t pid_next_ = 0, pid_end_ = 0;  // shard 0: the producer id block being handed out
   std::map<std::string, int64_t> high_watermarks_;   // "topic-partition" -> offset, read at start
   std::map<std::string, int64_t> recovery_points_;   // "topic-partition" -> offset, read at start
   std::map<std::string, int64_t> log_start_offsets_;

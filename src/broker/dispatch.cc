@@ -52,6 +52,15 @@ const std::array kServed = {
     api<proto::ElectLeadersRequest>(handlers::elect_leaders),
     api<proto::AlterPartitionRequest>(handlers::alter_partition),
     api<proto::OffsetForLeaderEpochRequest>(handlers::offset_for_leader_epoch),
+    api<proto::AddPartitionsToTxnRequest>(handlers::add_partitions_to_txn, 0, 3),
+    api<proto::AddOffsetsToTxnRequest>(handlers::add_offsets_to_txn, 0, 3),
+    api<proto::EndTxnRequest>(handlers::end_txn, 0, 4),
+    api<proto::WriteTxnMarkersRequest>(handlers::write_txn_markers),
+    api<proto::TxnOffsetCommitRequest>(handlers::txn_offset_commit, 0, 3),
+    api<proto::DescribeTransactionsRequest>(handlers::describe_transactions),
+    api<proto::ListTransactionsRequest>(handlers::list_transactions),
+    api<proto::DescribeProducersRequest>(handlers::describe_producers),
+    api<proto::AllocateProducerIdsRequest>(handlers::allocate_producer_ids),
 };
 
 }  // namespace
@@ -72,7 +81,6 @@ static bool is_controller_api(int16_t key) {
     case proto::CreatePartitionsRequest::kApiKey:
     case proto::AlterConfigsRequest::kApiKey:
     case proto::IncrementalAlterConfigsRequest::kApiKey:
-    case proto::InitProducerIdRequest::kApiKey:
     case proto::DescribeQuorumRequest::kApiKey:
     case proto::ElectLeadersRequest::kApiKey:
       return true;

@@ -16,6 +16,7 @@
 
 #include "base/clock.h"
 #include "broker/broker.h"
+#include "broker/commit_wait.h"
 #include "broker/group_waiter.h"
 
 namespace gregor::broker {
@@ -28,31 +29,12 @@ struct GroupCall {
 
 namespace detail {
 
-// One coordinator write waiting (on the caller's shard) for the high watermark.
-struct GroupAckWaiter final : AckWaiter {
-  explicit GroupAckWaiter(asio::any_io_executor ex) : timer(ex) {}
-  void complete(size_t, int16_t error_code) override {
-    code = error_code;
-    done = true;
-    timer.cancel();
-  }
-  asio::steady_timer timer;
-  bool done = false;
-  int16_t code = 0;
-};
-
 template <class R>
 struct GroupCallInner {
   GroupCall<R> call;
   int64_t wait_for = -1;  // the partition's LEO after the call's appends, when above its HW
   std::vector<group::Completion> completions;
 };
-
-// Kafka's mapping of a failed coordinator write to the client's error.
-inline int16_t coordinator_write_error(int16_t code) {
-  if (code == int16_t(model::ErrorCode::NOT_LEADER_OR_FOLLOWER)) return int16_t(model::ErrorCode::NOT_COORDINATOR);
-  return int16_t(model::ErrorCode::COORDINATOR_NOT_AVAILABLE);
-}
 
 }  // namespace detail
 
@@ -89,33 +71,10 @@ auto call_group(Broker& broker, Broker::GroupLocation where, F& fn)
   if (inner.wait_for < 0) co_return std::move(inner.call);
 
   // Wait until the high watermark passes the call's records.
-  auto executor = co_await asio::this_coro::executor;
-  auto waiter = std::make_shared<detail::GroupAckWaiter>(executor);
-  std::weak_ptr<AckWaiter> weak = waiter;
   const int64_t timeout = broker.local().config.get_long("offsets.commit.timeout.ms");
-  const int64_t deadline = mono_ms() + timeout;
-  const int64_t wait_for = inner.wait_for;
-  const size_t my_shard = broker.local().shard;
-  // (invoke_on takes only trivially destructible captures: the weak_ptr by reference.)
-  int16_t state = co_await broker.shards().invoke_on(where.shard, [&broker, &weak, partition, wait_for, deadline,
-                                                                  my_shard]() -> int16_t {
-    Partition* p = broker.local().find("__consumer_offsets", partition);
-    if (!p || !p->is_leader()) return int16_t(model::ErrorCode::NOT_LEADER_OR_FOLLOWER);
-    if (p->high_watermark() >= wait_for) return 0;
-    if (!broker.park_ack(*p, wait_for, deadline, AckWaiterRef{my_shard, 0, weak}))
-      return int16_t(model::ErrorCode::REQUEST_TIMED_OUT);
-    return -1;  // parked
-  });
-  if (state == -1) {
-    while (!waiter->done && mono_ms() < deadline) {
-      waiter->timer.expires_after(std::chrono::milliseconds(std::max<int64_t>(1, deadline - mono_ms())));
-      std::error_code ec;
-      co_await waiter->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    }
-    state = waiter->done ? waiter->code : int16_t(model::ErrorCode::REQUEST_TIMED_OUT);
-  }
+  int16_t state = co_await await_committed(broker, where.shard, "__consumer_offsets", partition, inner.wait_for, timeout);
   broker.deliver_group_completions(std::move(inner.completions));
-  if (state != 0) inner.call.error = detail::coordinator_write_error(state);
+  if (state != 0) inner.call.error = coordinator_write_error(state);
   co_return std::move(inner.call);
 }
 

@@ -74,7 +74,7 @@ void Broker::open_group_partition(ShardState& st, Partition& p) {
     Partition* part = states_[shard]->find(kOffsetsTopic, index);
     if (!part || !part->is_leader())
       return make_error(int16_t(model::ErrorCode::NOT_LEADER_OR_FOLLOWER), "this broker does not lead the partition");
-    auto r = part->log->append(batch, part->leader_epoch, wall_ms());
+    auto r = part->log->append(batch, part->leader_epoch, wall_ms(), storage::AppendOrigin::coordinator);
     if (!r.ok()) return r.error();
     after_leader_append(*part);
     return Status::OK();

@@ -107,6 +107,14 @@ void Broker::apply_replica_role(ShardState& st, Partition& p, const metadata::Pa
     if (info.leader == self && !st.groups.count(p.index)) open_group_partition(st, p);
     if (info.leader != self) st.groups.erase(p.index);
   }
+  // Likewise the transaction coordinator of a __transaction_state partition; a new leader
+  // epoch (the coordinator epoch its markers carry) reloads it.
+  if (p.topic == "__transaction_state") {
+    auto it = st.txns.find(p.index);
+    if (info.leader == self && (it == st.txns.end() || it->second.coordinator_epoch != info.leader_epoch))
+      open_txn_partition(st, p, info.leader_epoch);
+    if (info.leader != self) st.txns.erase(p.index);
+  }
 }
 
 void Broker::resign_leadership(Partition& p, int16_t error_code) {

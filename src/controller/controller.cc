@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "controller/fencing.h"
+#include "model/error_code.h"
 #include "controller/placement.h"
 #include "model/batch_builder.h"
 #include "model/batch_iterator.h"
@@ -47,9 +48,8 @@ std::vector<MetadataRecord> Controller::take_pending() {
 }
 
 void Controller::abandon_pending() {
-  // A producer-id block that was not committed must not be handed out from.
-  next_producer_id_ = 0;
-  producer_block_end_ = 0;
+  // Nothing is reserved outside the image: an uncommitted producer-id block is simply not
+  // handed to its broker.
 }
 
 void Controller::refresh_config() {
@@ -253,15 +253,21 @@ Status Controller::alter_configs(metadata::ResourceType type, const std::string&
   return commit(records);
 }
 
-Result<int64_t> Controller::allocate_producer_id() {
-  constexpr int64_t kBlock = 1000;
-  if (next_producer_id_ >= producer_block_end_) {
-    int64_t start = std::max(next_producer_id_, image_->next_producer_id);
-    if (auto s = commit({metadata::ProducerIdsRecord{options_.node_id, start + kBlock}}); !s.ok()) return s.error();
-    next_producer_id_ = start;
-    producer_block_end_ = start + kBlock;
+Result<ProducerIdBlock> Controller::allocate_producer_ids(int32_t broker_id, int64_t broker_epoch) {
+  if (broker_epoch >= 0) {
+    auto it = image_->brokers.find(broker_id);
+    if (it == image_->brokers.end())
+      return make_error(int16_t(model::ErrorCode::BROKER_ID_NOT_REGISTERED),
+                        fmt::format("broker {} is not registered", broker_id));
+    if (it->second.epoch != broker_epoch)
+      return make_error(int16_t(model::ErrorCode::STALE_BROKER_EPOCH),
+                        fmt::format("broker {} has epoch {}, not {}", broker_id, it->second.epoch, broker_epoch));
   }
-  return next_producer_id_++;
+  const int64_t start = image_->next_producer_id;
+  if (start > INT64_MAX - kProducerIdBlockSize)
+    return make_error(int16_t(model::ErrorCode::UNKNOWN_SERVER_ERROR), "producer ids are exhausted");
+  if (auto s = commit({metadata::ProducerIdsRecord{broker_id, start + kProducerIdBlockSize}}); !s.ok()) return s.error();
+  return ProducerIdBlock{start, kProducerIdBlockSize};
 }
 
 BrokerRegistrationReply Controller::register_broker(const BrokerRegistrationRequest& request, int64_t now_ms) {

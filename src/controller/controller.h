@@ -44,6 +44,13 @@ struct CreateTopicResult {
   int16_t replication_factor = -1;
 };
 
+inline constexpr int32_t kProducerIdBlockSize = 1000;  // as Kafka's controller hands them out
+
+struct ProducerIdBlock {
+  int64_t start = -1;
+  int32_t length = 0;
+};
+
 // One config change: value nullopt deletes the override.
 using ConfigChange = std::pair<std::string, std::optional<std::string>>;
 
@@ -78,8 +85,10 @@ class Controller {
   Status alter_configs(metadata::ResourceType type, const std::string& name, const std::vector<ConfigChange>& changes,
                        bool replace, bool validate_only);
 
-  // A producer id never handed out before (ids are reserved durably in blocks of 1000).
-  Result<int64_t> allocate_producer_id();
+  // AllocateProducerIds: the next block of producer ids never handed out, reserved durably
+  // (a ProducerIdsRecord) for broker_id. broker_epoch -1 skips the epoch check (this node's
+  // own broker). Errors: BROKER_ID_NOT_REGISTERED, STALE_BROKER_EPOCH.
+  Result<ProducerIdBlock> allocate_producer_ids(int32_t broker_id, int64_t broker_epoch);
 
   // Broker registration and heartbeats (BrokerRegistration, BrokerHeartbeat) and the fencing
   // of brokers whose session expired; the heartbeat sessions live here, rebuilt from the image
@@ -109,8 +118,6 @@ class Controller {
   std::vector<metadata::MetadataRecord> pending_;
   BrokerHeartbeatManager heartbeats_{9000};
   metadata::ImagePtr image_;
-  int64_t next_producer_id_ = 0;   // next id to hand out
-  int64_t producer_block_end_ = 0;  // end of the reserved block
 };
 
 }  // namespace gregor::controller

@@ -138,7 +138,11 @@ std::vector<ConfigKey> make_broker_keys() {
       key("transaction.state.log.num.partitions", T::kInt, std::string("50"), 1),
       key("transaction.max.timeout.ms", T::kInt, std::string("900000"), 1),
       key("transactional.id.expiration.ms", T::kInt, std::string("604800000"), 1),
+      key("transaction.state.log.segment.bytes", T::kInt, std::string("104857600"), 1),
+      key("transaction.abort.timed.out.transaction.cleanup.interval.ms", T::kInt, std::string("10000"), 1),
+      key("transaction.remove.expired.transaction.cleanup.interval.ms", T::kInt, std::string("3600000"), 1),
       key("producer.id.expiration.ms", T::kInt, std::string("86400000"), 1),
+      key("producer.id.expiration.check.interval.ms", T::kInt, std::string("600000"), 1),
       key("metadata.log.dir", T::kString, std::nullopt),
       key("metadata.max.retention.bytes", T::kLong, std::string("104857600")),
   };

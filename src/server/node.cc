@@ -38,7 +38,8 @@ void log_exception(std::exception_ptr e, const char* what) {
 }
 
 // Group coordinator timers (session expiry, join and sync deadlines, offset retention) on one
-// shard, every 50 ms: the granularity of a member's session timeout.
+// shard, every 50 ms: the granularity of a member's session timeout; and the transaction
+// coordinators' (timeouts, expiry, markers).
 asio::awaitable<void> group_timer_loop(broker::Broker& broker, std::atomic<bool>& stopping) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
   while (!stopping.load()) {
@@ -47,6 +48,7 @@ asio::awaitable<void> group_timer_loop(broker::Broker& broker, std::atomic<bool>
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (stopping.load()) break;
     broker.group_tick();
+    broker.txn_tick();
   }
 }
 

@@ -46,6 +46,15 @@ asio::awaitable<net::HandlerResult> broker_heartbeat(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> elect_leaders(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> alter_partition(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> offset_for_leader_epoch(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> add_partitions_to_txn(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> add_offsets_to_txn(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> end_txn(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> write_txn_markers(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> txn_offset_commit(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> describe_transactions(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> list_transactions(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> describe_producers(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> allocate_producer_ids(RequestContext& ctx);
 // Fetch of __cluster_metadata-0 (from fetch.cc): answered by the quorum.
 asio::awaitable<net::HandlerResult> raft_fetch(RequestContext& ctx, const proto::FetchRequest& req);
 

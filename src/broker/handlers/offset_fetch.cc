@@ -1,6 +1,8 @@
 // OffsetFetch (9): committed offsets of one group (v1-v7) or several (v8+), for named
 // partitions or, with null topics (v2+), every partition the group has committed. A partition
-// with no committed offset answers offset -1. Topics are named by id from v10.
+// with no committed offset answers offset -1. Topics are named by id from v10. With
+// require_stable (v7+), a partition with a pending transactional offset answers
+// UNSTABLE_OFFSET_COMMIT.
 #include <map>
 
 #include "broker/group_call.h"
@@ -25,7 +27,7 @@ struct GroupOffsets {
 
 // Fetches the offsets of one group; `wanted` nullopt = all of them.
 asio::awaitable<GroupOffsets> fetch_group(Broker& broker, const std::string& group_id,
-                                          const std::optional<std::vector<Wanted>>& wanted) {
+                                          const std::optional<std::vector<Wanted>>& wanted, bool require_stable) {
   if (group_id.empty()) co_return GroupOffsets{int16_t(ErrorCode::INVALID_GROUP_ID), {}};
   std::optional<std::vector<group::TopicPartition>> tps;
   if (wanted) {
@@ -34,7 +36,9 @@ asio::awaitable<GroupOffsets> fetch_group(Broker& broker, const std::string& gro
       if (!w.topic.empty())
         for (int32_t p : w.partitions) tps->push_back(group::TopicPartition{w.topic, p});
   }
-  auto fn = [&](group::GroupPartition& gp, int64_t) { return gp.manager().fetch_offsets(group_id, tps); };
+  auto fn = [&](group::GroupPartition& gp, int64_t) {
+    return gp.manager().fetch_offsets(group_id, tps, require_stable);
+  };
   auto call = co_await call_group(broker, group_id, fn);
   co_return GroupOffsets{call.error, std::move(call.value)};
 }
@@ -46,7 +50,7 @@ Partition partition_result(int32_t index, const group::FetchedOffset* f, int16_t
   p.committed_offset = f ? f->offset : -1;
   p.committed_leader_epoch = f ? f->leader_epoch : -1;
   p.metadata = f ? f->metadata : std::string();
-  p.error_code = error;
+  p.error_code = f && f->error != ErrorCode::NONE ? int16_t(f->error) : error;
   return p;
 }
 
@@ -109,7 +113,7 @@ asio::awaitable<net::HandlerResult> offset_fetch(RequestContext& ctx) {
       wanted.emplace();
       for (const auto& t : *req->topics) wanted->push_back(Wanted{t.name, {}, t.partition_indexes});
     }
-    auto got = co_await fetch_group(ctx.broker, req->group_id, wanted);
+    auto got = co_await fetch_group(ctx.broker, req->group_id, wanted, v >= 7 && req->require_stable);
     // v1 has no top-level error: the group's error goes to every partition.
     int16_t partition_error = v < 2 ? got.error : int16_t(0);
     if (got.error != 0 && v >= 2) {
@@ -135,7 +139,7 @@ asio::awaitable<net::HandlerResult> offset_fetch(RequestContext& ctx) {
         wanted->push_back(std::move(w));
       }
     }
-    auto got = co_await fetch_group(ctx.broker, g.group_id, wanted);
+    auto got = co_await fetch_group(ctx.broker, g.group_id, wanted, req->require_stable);
     proto::OffsetFetchResponse::OffsetFetchResponseGroup rg;
     rg.group_id = g.group_id;
     rg.error_code = got.error;
