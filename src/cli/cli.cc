@@ -14,6 +14,7 @@
 #include "cli/perf_consume.h"
 #include "cli/perf_produce.h"
 #include "cli/topics_command.h"
+#include "cli/transactions_command.h"
 
 namespace gregor::cli {
 namespace {
@@ -72,6 +73,15 @@ void register_commands(CLI::App& app) {
   CLI::App* cluster = app.add_subcommand("cluster", "Describe the cluster: brokers, controller quorum, partition health");
   cluster->require_subcommand(1);
   add_command<ClusterDescribeOptions>(*cluster, define_cluster_describe, run_cluster_describe);
+
+  CLI::App* txns = app.add_subcommand("transactions", "List and describe transactions and the producers of partitions");
+  txns->require_subcommand(1);
+  add_command<TransactionsListOptions>(*txns, define_transactions_list, run_transactions_list);
+  add_command<TransactionsDescribeOptions>(*txns, define_transactions_describe, run_transactions_describe);
+  add_command<ProducersDescribeOptions>(*txns, define_transactions_describe_producers, run_producers_describe);
+  CLI::App* producers = app.add_subcommand("producers", "Describe the active producers of a topic's partitions");
+  producers->require_subcommand(1);
+  add_command<ProducersDescribeOptions>(*producers, define_producers_describe, run_producers_describe);
 }
 
 }  // namespace gregor::cli

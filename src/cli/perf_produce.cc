@@ -139,6 +139,10 @@ CLI::App* define_perf_produce(CLI::App& perf, PerfProduceOptions& opts) {
   app->add_option("--report-interval-ms", opts.report_interval_ms, "Progress line interval")
       ->check(CLI::Range(1, INT_MAX))
       ->capture_default_str();
+  app->add_option("--transactional-id", opts.transactional_id, "Send in transactions with this transactional.id");
+  app->add_option("--transaction-size", opts.transaction_size, "Records per transaction (with --transactional-id)")
+      ->check(CLI::Range(int64_t{1}, INT64_MAX))
+      ->capture_default_str();
   return app;
 }
 
@@ -149,6 +153,7 @@ std::vector<std::pair<std::string, std::string>> producer_properties(const PerfP
   };
   if (opts.linger_ms >= 0) props.emplace_back("linger.ms", std::to_string(opts.linger_ms));
   if (opts.batch_size > 0) props.emplace_back("batch.size", std::to_string(opts.batch_size));
+  if (!opts.transactional_id.empty()) props.emplace_back("transactional.id", opts.transactional_id);
   return props;
 }
 
@@ -182,6 +187,17 @@ int run_perf_produce(const PerfProduceOptions& opts) {
     return kExitFailure;
   }
   TopicHandle topic(rd_kafka_topic_new(rk, opts.topic.c_str(), nullptr));
+  const bool transactional = !opts.transactional_id.empty();
+  // A transactional call's error, printed; true when it failed.
+  auto txn_failed = [](const char* what, rd_kafka_error_t* error) {
+    if (!error) return false;
+    print_error(std::string(what) + " failed: " + rd_kafka_error_string(error));
+    rd_kafka_error_destroy(error);
+    return true;
+  };
+  if (transactional && (txn_failed("init_transactions", rd_kafka_init_transactions(rk, opts.transaction_timeout_ms)) ||
+                        txn_failed("begin_transaction", rd_kafka_begin_transaction(rk))))
+    return kExitFailure;
 
   InterruptScope interrupt;
   run.begin();
@@ -206,7 +222,18 @@ int run_perf_produce(const PerfProduceOptions& opts) {
     if (failed) break;
     rd_kafka_poll(rk, 0);
     run.maybe_report();
+    if (transactional && (i + 1) % opts.transaction_size == 0) {
+      // Commit flushes the transaction's records (their delivery reports are served meanwhile).
+      if (txn_failed("commit_transaction", rd_kafka_commit_transaction(rk, opts.transaction_timeout_ms)) ||
+          txn_failed("begin_transaction", rd_kafka_begin_transaction(rk))) {
+        failed = true;
+        break;
+      }
+    }
   }
+  if (transactional && !failed &&
+      txn_failed("commit_transaction", rd_kafka_commit_transaction(rk, opts.transaction_timeout_ms)))
+    failed = true;
   // Drain: every queued record gets a delivery report within message.timeout.ms. After an
   // interrupt, records still unsent after kInterruptDrainMs are purged (and count as failed).
   constexpr int64_t kInterruptDrainMs = 5000;

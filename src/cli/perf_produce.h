@@ -4,6 +4,8 @@
 // record's latency from produce() to its delivery report. Prints a progress line every
 // --report-interval-ms (5 s) and a final line with throughput and latency percentiles; with
 // --output json the final figures are one JSON object on stdout and progress goes to stderr.
+// With --transactional-id the records go in transactions of --transaction-size records each
+// (init, begin, commit; a record's latency then includes waiting for its commit).
 // Exit code 1 if any record failed or the producer could not start.
 #pragma once
 
@@ -32,6 +34,9 @@ struct PerfProduceOptions {
   std::string output = "text";              // text | json
   int report_interval_ms = 5000;
   int metadata_timeout_ms = 30000;
+  std::string transactional_id;  // empty: no transactions
+  int64_t transaction_size = 1000;
+  int transaction_timeout_ms = 60000;  // for init/commit calls
 };
 
 CLI::App* define_perf_produce(CLI::App& perf, PerfProduceOptions& opts);

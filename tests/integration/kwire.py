@@ -441,6 +441,24 @@ def produce_v3(conn, topic, partition, batch, acks=-1, timeout_ms=10000, timeout
     return out
 
 
+# --- Idempotent producers ------------------------------------------------------------------------
+INIT_PRODUCER_ID = 22
+
+
+def init_producer_id_v0(conn, transactional_id=None, txn_timeout_ms=60000, timeout=None):
+    """Returns (error_code, producer_id, producer_epoch)."""
+    r = conn.request(INIT_PRODUCER_ID, 0, string(transactional_id) + i32(txn_timeout_ms), timeout=timeout)
+    r.i32()  # throttle
+    return r.i16(), r.i64(), r.i16()
+
+
+def produce_idempotent(conn, topic, partition, producer_id, epoch, base_sequence, values, transactional=False):
+    """One idempotent batch of values (acks=all); returns (error_code, base_offset)."""
+    batch = record_batch([(None, v, ()) for v in values], attributes=0x10 if transactional else 0,
+                         producer_id=producer_id, producer_epoch=epoch, base_sequence=base_sequence)
+    return produce_v3(conn, topic, partition, batch)
+
+
 # --- Fetch v4 -----------------------------------------------------------------------------------
 def fetch_v4_body(topic, partition_offsets, max_wait_ms=500, min_bytes=1, max_bytes=52428800,
                   partition_max_bytes=10485760):
