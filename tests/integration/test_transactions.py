@@ -460,3 +460,104 @@ def test_consume_transform_produce_is_exactly_once_through_broker_kills(broker_f
           f"{loop.aborts} aborts, {loop.new_producers} new producers; outputs {len(out)}, "
           f"{len(dups)} duplicated, {len(missing)} missing")
     assert not dups and not missing and len(out) == total, (dups and list(dups.items())[:5], missing[:5])
+
+
+def java_partition(key, partitions):
+    """Kafka's abs(key.hashCode()) % partitions (Java String.hashCode over UTF-16 units)."""
+    h = 0
+    data = key.encode("utf-16-be")
+    for u in (int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)):
+        h = (h * 31 + u) & 0xFFFFFFFF
+    if h >= 1 << 31:
+        h -= 1 << 32
+    return 0 if h == -(1 << 31) else abs(h) % partitions
+
+
+def test_consume_transform_produce_is_exactly_once_when_the_coordinators_leader_is_killed(tmp_path):
+    from cluster import Cluster
+    from test_replication import SETTINGS, create_topic as create_rf3, partition_state, wait_state
+
+    cluster = Cluster(tmp_path, 3, settings=dict(SETTINGS, **FAST_TXN)).start()
+    try:
+        create_rf3(cluster.bootstrap, "A", 1)
+        create_rf3(cluster.bootstrap, "B", 3)
+        total = 1500
+        src = ck.Producer({"bootstrap.servers": cluster.bootstrap, "enable.idempotence": True})
+        for i in range(total):
+            src.produce("A", key=str(i).encode(), value=f"in-{i}".encode())
+        assert src.flush(60) == 0
+        loop = TransformLoop(cluster.bootstrap, total)
+        loop.thread.start()
+        txn_part = java_partition("eos-loop", 50)
+        kills = []
+        try:
+            for _ in range(3):
+                leader, _, _ = wait_state(cluster, "__transaction_state",
+                                          lambda l, r, isr: l >= 0 and len(isr) == 3, timeout=60,
+                                          partition=txn_part, what="the coordinator's partition fully in sync")
+                time.sleep(1.5)
+                if loop.done.is_set():
+                    break
+                victim = cluster.node(leader)
+                victim.kill()
+                kills.append(leader)
+                wait_state(cluster, "__transaction_state", lambda l, r, isr: l >= 0 and l != leader, timeout=60,
+                           partition=txn_part, exclude=(leader,), what="a new coordinator")
+                victim.start()
+            assert loop.done.wait(240), (f"the loop did not finish: {loop.commits} commits, {loop.aborts} aborts, "
+                                         f"errors {loop.errors[-5:]}")
+        finally:
+            loop.stop.set()
+            loop.thread.join(60)
+        assert len(kills) >= 2, "the loop finished before the coordinator could be killed twice"
+        out = [v for (_, _, v) in read_values(cluster.bootstrap, "B", "read_committed", idle=3.0)]
+        counts = {}
+        for v in out:
+            counts[v] = counts.get(v, 0) + 1
+        missing = [i for i in range(total) if f"out-{i}" not in counts]
+        dups = {v: c for v, c in counts.items() if c > 1}
+        print(f"\nconsume-transform-produce, coordinator leader killed {len(kills)} times ({kills}): {total} inputs, "
+              f"{loop.commits} commits, {loop.aborts} aborts, {loop.new_producers} new producers; outputs {len(out)}, "
+              f"{len(dups)} duplicated, {len(missing)} missing")
+        assert not dups and not missing and len(out) == total, (dups and list(dups.items())[:5], missing[:5])
+    finally:
+        cluster.destroy()
+
+
+def test_cli_lists_and_describes_transactions_and_producers(broker_factory):
+    b = broker_factory(settings=FAST_TXN)
+    create_topic(b.bootstrap, "cli-txn", 1)
+    p = txn_producer(b.bootstrap, "cli-1")
+    p.begin_transaction()
+    p.produce("cli-txn", value=b"x")
+    p.flush(30)
+
+    def gregor(*args):
+        out = subprocess.run([GREGOR_BIN, *args, "--bootstrap-server", b.bootstrap], capture_output=True,
+                             text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    listed = json.loads(gregor("transactions", "list", "--output", "json"))
+    assert [(t["transactional_id"], t["state"]) for t in listed] == [("cli-1", "Ongoing")]
+    desc = json.loads(gregor("transactions", "describe", "--transactional-id", "cli-1", "--output", "json"))
+    assert desc["state"] == "Ongoing" and desc["producer_epoch"] == 0
+    assert desc["topic_partitions"] == [{"topic": "cli-txn", "partition": 0}]
+    producers = json.loads(gregor("producers", "describe", "cli-txn", "--output", "json"))
+    assert len(producers) == 1
+    assert producers[0]["producer_id"] == desc["producer_id"]
+    assert producers[0]["current_txn_start_offset"] == 0 and producers[0]["last_sequence"] == 0
+    text = gregor("transactions", "describe-producers", "--topic", "cli-txn")
+    assert "CurrentTransactionStartOffset" in text.splitlines()[0]
+    p.commit_transaction(30)
+    deadline = time.monotonic() + 30
+    while True:  # the markers are written after the commit is answered
+        desc = json.loads(gregor("transactions", "describe", "--transactional-id", "cli-1", "--output", "json"))
+        if desc["state"] == "CompleteCommit" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert desc["state"] == "CompleteCommit" and desc["topic_partitions"] == []
+    assert "Ongoing" not in gregor("transactions", "list", "--state", "Ongoing")
+    missing = subprocess.run([GREGOR_BIN, "transactions", "describe", "--transactional-id", "nope",
+                              "--bootstrap-server", b.bootstrap], capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 1 and "TRANSACTIONAL_ID_NOT_FOUND" in missing.stderr
