@@ -12,6 +12,8 @@
 #include "cli/groups_command.h"
 #include "cli/groups_reset_command.h"
 #include "cli/topics_command.h"
+#include "cli/transactions_command.h"
+#include "cli/perf_produce.h"
 
 namespace gregor::cli {
 namespace {
@@ -203,6 +205,35 @@ TEST(RegisterCommands, GroupCommandsFailWithinTheTimeoutWithoutABroker) {
   } catch (const CLI::RuntimeError& e) {
     EXPECT_EQ(e.get_exit_code(), 1);
   }
+}
+
+TEST(TransactionsArgs, ListDescribeAndProducers) {
+  auto l = parse<TransactionsListOptions>(define_transactions_list, "list --state Ongoing,PrepareCommit --output json");
+  EXPECT_EQ(l.states, (std::vector<std::string>{"Ongoing", "PrepareCommit"}));
+  EXPECT_EQ(l.output, "json");
+  auto d = parse<TransactionsDescribeOptions>(define_transactions_describe,
+                                              "describe --transactional-id t1 --bootstrap-server h:1");
+  EXPECT_EQ(d.transactional_id, "t1");
+  EXPECT_EQ(d.conn.bootstrap_server, "h:1");
+  expect_parse_error<TransactionsDescribeOptions>(define_transactions_describe, "describe");
+  auto p = parse<ProducersDescribeOptions>(define_producers_describe, "describe orders --partition 2");
+  EXPECT_EQ(p.topic, "orders");
+  EXPECT_EQ(p.partition, 2);
+  auto q = parse<ProducersDescribeOptions>(define_transactions_describe_producers, "describe-producers --topic orders");
+  EXPECT_EQ(q.topic, "orders");
+  EXPECT_FALSE(q.partition);
+  expect_parse_error<ProducersDescribeOptions>(define_transactions_describe_producers, "describe-producers");
+}
+
+TEST(PerfProduceArgs, TransactionsOfNRecords) {
+  auto o = parse<PerfProduceOptions>(define_perf_produce,
+                                     "produce --topic t --num-records 10 --transactional-id x --transaction-size 5");
+  EXPECT_EQ(o.transactional_id, "x");
+  EXPECT_EQ(o.transaction_size, 5);
+  auto props = producer_properties(o);
+  EXPECT_NE(std::find(props.begin(), props.end(), std::make_pair(std::string("transactional.id"), std::string("x"))),
+            props.end());
+  expect_parse_error<PerfProduceOptions>(define_perf_produce, "produce --topic t --num-records 1 --transaction-size 0");
 }
 
 }  // namespace
