@@ -35,7 +35,8 @@ done
 "$BIN" topics create perf-rf3 --partitions 3 --replication-factor 3 --config min.insync.replicas=2 \
   --bootstrap-server "$bs" >/dev/null
 sleep 2
-printf '%-28s %12s %10s %10s %10s\n' run records/s MB/s p50_ms p99_ms
+report=bench/perf-report.py
+python3 "$report" header
 results="$work/results"
 for r in $(seq "$ROUNDS"); do
   for spec in "rf1 1" "rf3 all"; do
@@ -43,19 +44,7 @@ for r in $(seq "$ROUNDS"); do
     out=$("$BIN" perf produce --topic "perf-$1" --bootstrap-server "$bs" --record-size 1024 --num-records "$N" \
       --acks "$2" --output json 2>/dev/null | tail -n 1)
     echo "$1 $out" >>"$results"
-    python3 - "$out" "round $r: $1 acks=$2" <<'PY'
-import json, sys
-d = json.loads(sys.argv[1])
-print('%-28s %12.0f %10.1f %10.2f %10.2f' % (sys.argv[2], d['records_per_sec'], d['mb_per_sec'], d['p50_ms'], d['p99_ms']))
-PY
+    python3 "$report" row "round $r: $1 acks=$2" "$out"
   done
 done
-python3 - "$results" <<'PY'
-import json, statistics, sys
-runs = {}
-for line in open(sys.argv[1]):
-    name, js = line.split(" ", 1)
-    runs.setdefault(name, []).append(json.loads(js)["mb_per_sec"])
-m1, m3 = statistics.median(runs["rf1"]), statistics.median(runs["rf3"])
-print(f"median MB/s: RF=1 acks=1 {m1:.1f}, RF=3 acks=all {m3:.1f}; ratio RF=3/RF=1 = {m3 / m1:.3f}")
-PY
+python3 "$report" medians "$results" rf1 "rf1=RF=1 acks=1" "rf3=RF=3 acks=all"

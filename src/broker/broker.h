@@ -178,6 +178,9 @@ class Broker {
   // Timed-out transactions, expired ids and the markers of committed Prepare states, for the
   // coordinators of this shard (run every 50 ms).
   void txn_tick();
+  // Starts writing the markers of txn_partition's transactions whose Prepare state is committed
+  // (each job once; the tick retries none of them while in flight). On the partition's shard.
+  void dispatch_txn_markers(int32_t txn_partition);
   // This shard's connection to broker_id's listener (as registered); null for an unknown broker.
   std::shared_ptr<net::Client> broker_client(int32_t broker_id);
 

@@ -40,7 +40,10 @@ asio::awaitable<txn::TxnAnswer> call_txn(Broker& broker, Broker::GroupLocation w
       return a;
     }
     txn::TxnAnswer a = (*fp)(*it->second.partition, wall_ms(), p->high_watermark());
-    if (a.wait_for <= p->high_watermark()) a.wait_for = -1;
+    if (a.wait_for <= p->high_watermark()) {
+      a.wait_for = -1;
+      broker.dispatch_txn_markers(partition);  // an EndTxn's markers go now, not at the next tick
+    }
     return a;
   });
   if (answer.wait_for < 0) co_return answer;
@@ -50,6 +53,8 @@ asio::awaitable<txn::TxnAnswer> call_txn(Broker& broker, Broker::GroupLocation w
     answer.decision.error = model::ErrorCode(coordinator_write_error(state));
     answer.decision.producer_id = -1;
     answer.decision.producer_epoch = -1;
+  } else {
+    broker.shards().post(where.shard, [&broker, partition] { broker.dispatch_txn_markers(partition); });
   }
   co_return answer;
 }

@@ -127,10 +127,19 @@ void Broker::txn_tick() {
             now + st.config.get_long("transaction.remove.expired.transaction.cleanup.interval.ms");
       tp.tick(now, committed);
     }
-    for (auto& job : tp.ready_markers(committed))
-      asio::co_spawn(shards_.context(st.shard), send_markers(index, slot.coordinator_epoch, std::move(job)),
-                     asio::detached);
+    dispatch_txn_markers(index);
   }
+}
+
+void Broker::dispatch_txn_markers(int32_t txn_partition) {
+  auto& st = local();
+  auto it = st.txns.find(txn_partition);
+  Partition* p = st.find(kTxnTopic, txn_partition);
+  if (it == st.txns.end() || !p || !p->is_leader()) return;
+  auto& slot = it->second;
+  for (auto& job : slot.partition->ready_markers(p->high_watermark()))
+    asio::co_spawn(shards_.context(st.shard), send_markers(txn_partition, slot.coordinator_epoch, std::move(job)),
+                   asio::detached);
 }
 
 std::shared_ptr<net::Client> Broker::broker_client(int32_t broker_id) {

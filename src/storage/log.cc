@@ -416,7 +416,7 @@ Status Log::truncate_to(int64_t offset) {
   if (auto s = epochs_->truncate_from_end(leo); !s.ok()) return s;
   std::erase_if(aborted_, [&](const AbortedTxn& a) { return a.last_offset >= leo; });
   if (auto s = rewrite_txn_indexes(active().base_offset()); !s.ok()) return s;
-  if (auto s = load_producer_state(); !s.ok()) return s;
+  if (auto s = load_producer_state(false); !s.ok()) return s;
   return io::fsync_dir(dir_);
 }
 

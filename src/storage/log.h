@@ -170,7 +170,8 @@ class Log {
   Status apply_producer_update(ProducerStateManager::Update&& u);
   // Rebuilds the producer state and the in-memory transaction index at open or after a
   // truncation: the newest usable snapshot at or below the LEO, then the batches after it.
-  Status load_producer_state();
+  // clean_shutdown: the log was closed cleanly (no snapshot then means no producer state).
+  Status load_producer_state(bool clean_shutdown);
   // Replays every batch in [from, LEO) into the producer state (as replicated appends).
   Status replay_producer_state(int64_t from);
   Status take_producer_snapshot();

@@ -143,7 +143,7 @@ Status Log::load(int64_t recovery_point, int64_t log_start_offset, int64_t now_m
     GLOG_INFO("{}: recovered {} segment(s), {} bytes scanned, {} bytes truncated; log end offset {}", dir_.string(),
               open_stats_.segments_recovered, open_stats_.bytes_scanned, open_stats_.bytes_truncated, leo);
   }
-  if (auto s = load_producer_state(); !s.ok()) return s;
+  if (auto s = load_producer_state(clean); !s.ok()) return s;
   if (clean) {
     std::filesystem::remove(marker, ec);
     if (ec) return fs_error(marker, ec);
@@ -159,13 +159,8 @@ void Log::remove_snapshots_outside(int64_t low, int64_t high) {
 }
 
 Status Log::take_producer_snapshot() {
-  const int64_t leo = log_end_offset();
-  if (producers_.producers().empty()) {
-    // Nothing to keep; an older snapshot would describe producers that are gone.
-    remove_snapshots_outside(leo + 1, leo);
-    return Status::OK();
-  }
-  return write_producer_snapshot(dir_, leo, producers_.producers());
+  // Written even when empty: the next start then knows there is nothing before it to replay.
+  return write_producer_snapshot(dir_, log_end_offset(), producers_.producers());
 }
 
 Status Log::rewrite_txn_indexes(int64_t from_base) {
@@ -180,12 +175,15 @@ Status Log::rewrite_txn_indexes(int64_t from_base) {
   return Status::OK();
 }
 
-Status Log::load_producer_state() {
+Status Log::load_producer_state(bool clean_shutdown) {
   const int64_t leo = log_end_offset();
   remove_snapshots_outside(log_start_offset_, leo);
   int64_t from = log_start_offset_;
   producers_.clear();
   auto snapshots = list_producer_snapshots(dir_);
+  // A log closed cleanly by a version that kept no producer state: nothing to replay (as Kafka
+  // treats a clean shutdown without snapshots).
+  if (clean_shutdown && snapshots.empty()) from = leo;
   for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it) {
     auto loaded = read_producer_snapshot(segment_file(dir_, *it, kSnapshotSuffix));
     if (!loaded.ok()) {

@@ -184,8 +184,33 @@ TEST(TxnLog, WithoutAnySnapshotTheWholeLogIsReplayed) {
   }
   for (int64_t o : list_producer_snapshots(dir)) remove_producer_snapshot(dir, o);
   std::filesystem::remove(segment_file(dir, 2, kTxnIndexSuffix));
+  std::filesystem::remove(dir / kCleanShutdownFile);  // as after a crash
   auto log = open_log(dir);
   expect_history(*log);
+}
+
+TEST(TxnLog, CleanShutdownWithoutSnapshotsReplaysNothing) {
+  // A log written before producer state existed: closed cleanly, no snapshot.
+  TempDir d;
+  auto dir = d.path() / "t-0";
+  {
+    auto log = open_log(dir);
+    ASSERT_TRUE(log->append(producer_batch(3, 0, 0, 2), 0, 1000).ok());
+    ASSERT_TRUE(log->close().ok());
+  }
+  for (int64_t o : list_producer_snapshots(dir)) remove_producer_snapshot(dir, o);
+  auto log = open_log(dir);
+  EXPECT_TRUE(log->producer_state().producers().empty());
+  EXPECT_EQ(log->log_end_offset(), 2);
+}
+
+TEST(TxnLog, EverySnapshotIsWrittenEvenWithoutProducers) {
+  TempDir d;
+  auto dir = d.path() / "t-0";
+  auto log = open_log(dir);
+  ASSERT_TRUE(log->append(batch(2, 100), 0, 1000).ok());
+  ASSERT_TRUE(log->roll(1000).ok());
+  EXPECT_EQ(list_producer_snapshots(dir), (std::vector<int64_t>{2}));
 }
 
 TEST(TxnLog, TruncationBelowAMarkerReopensTheTransaction) {
