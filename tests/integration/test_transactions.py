@@ -5,7 +5,8 @@
   once, in order, checked record by record;
 - transactions with confluent-kafka (librdkafka) and kafkajs: read_committed consumers see the
   committed transactions and never an aborted one, read_uncommitted ones see both, and the
-  markers show in `gregor dump-log`;
+  markers show in `gregor dump-log`; kafka-python (no transactions of its own) reads such a
+  topic as it does from Kafka;
 - a zombie producer with the same transactional.id is fenced; a transaction left open past its
   timeout is aborted by the coordinator and stops holding back the last stable offset;
 - a consume-transform-produce loop (read A in a group, write B and commit the offsets in the
@@ -262,6 +263,34 @@ def test_confluent_transactions_commit_and_abort_with_both_isolation_levels(brok
     assert any("endTxnMarker: COMMIT" in m for m in markers), markers
     assert any("endTxnMarker: ABORT" in m for m in markers), markers
     # Committed transactions' offsets are not visible to the group until the commit either.
+
+
+def test_kafka_python_reads_a_transactional_topic_as_it_does_from_kafka(broker_factory):
+    """kafka-python 2.0.2 has no idempotence, transactions or read_committed: it reads as a
+    read_uncommitted consumer, committed and aborted records alike, and (as from Apache Kafka,
+    whose control batches it does not recognise) hands the markers out as records whose key is
+    the 4-byte control key (version 0, type 0 abort / 1 commit)."""
+    from kafka import KafkaConsumer, TopicPartition
+    b = broker_factory(settings=FAST_TXN)
+    create_topic(b.bootstrap, "kp-txn", 1)
+    p = txn_producer(b.bootstrap, "kp-txn")
+    for name, commit in [("c1", True), ("a1", False)]:
+        p.begin_transaction()
+        for i in range(10):
+            p.produce("kp-txn", value=f"{name}-{i}".encode(), partition=0)
+        p.flush(30)
+        p.commit_transaction(30) if commit else p.abort_transaction(30)
+    c = KafkaConsumer(bootstrap_servers=b.bootstrap, enable_auto_commit=False,
+                      consumer_timeout_ms=3000, auto_offset_reset="earliest")
+    try:
+        c.assign([TopicPartition("kp-txn", 0)])
+        got = [(m.offset, m.key, m.value) for m in c]
+    finally:
+        c.close()
+    data = [v.decode() for (_, k, v) in got if k is None]
+    controls = [(off, k) for (off, k, _) in got if k is not None]
+    assert data == [f"c1-{i}" for i in range(10)] + [f"a1-{i}" for i in range(10)], got
+    assert controls == [(10, b"\x00\x00\x00\x01"), (21, b"\x00\x00\x00\x00")], got
 
 
 def test_kafkajs_transactions_commit_and_abort(broker_factory, tmp_path):
