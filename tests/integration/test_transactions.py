@@ -281,10 +281,13 @@ def test_kafka_python_reads_a_transactional_topic_as_it_does_from_kafka(broker_f
         p.flush(30)
         p.commit_transaction(30) if commit else p.abort_transaction(30)
     c = KafkaConsumer(bootstrap_servers=b.bootstrap, enable_auto_commit=False,
-                      consumer_timeout_ms=3000, auto_offset_reset="earliest")
+                      auto_offset_reset="earliest")
+    got, deadline = [], time.monotonic() + 60
     try:
         c.assign([TopicPartition("kp-txn", 0)])
-        got = [(m.offset, m.key, m.value) for m in c]
+        while len(got) < 22 and time.monotonic() < deadline:  # 20 records, 2 markers
+            for msgs in c.poll(timeout_ms=500).values():
+                got += [(m.offset, m.key, m.value) for m in msgs]
     finally:
         c.close()
     data = [v.decode() for (_, k, v) in got if k is None]
