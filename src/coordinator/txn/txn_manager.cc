@@ -31,8 +31,13 @@ const std::map<std::string, TxnMetadata> TxnManager::all() const {
 void TxnManager::install(const TxnWrite& write, int64_t next_offset) {
   if (!write.value) {
     entries_.erase(write.transactional_id);
+    preparing_.erase(write.transactional_id);
     return;
   }
+  if (is_prepare(write.value->state))
+    preparing_.insert(write.transactional_id);
+  else
+    preparing_.erase(write.transactional_id);
   Entry& e = entries_[write.transactional_id];
   const bool same_prepare = is_prepare(e.meta.state) && e.meta.state == write.value->state &&
                             e.meta.producer_epoch == write.value->producer_epoch;
@@ -231,8 +236,9 @@ std::vector<TxnWrite> TxnManager::expire_ids(int64_t now_ms, int64_t committed) 
 
 std::vector<MarkerJob> TxnManager::ready_markers(int64_t committed) {
   std::vector<MarkerJob> out;
-  for (auto& [id, e] : entries_) {
-    if (!is_prepare(e.meta.state) || e.markers_in_flight || pending(e, committed)) continue;
+  for (const auto& id : preparing_) {
+    Entry& e = entries_.at(id);
+    if (e.markers_in_flight || pending(e, committed)) continue;
     e.markers_in_flight = true;
     MarkerJob job{id, e.meta.producer_id, e.meta.producer_epoch, e.meta.state == TxnState::PrepareCommit,
                   std::vector<TopicPartition>(e.meta.partitions.begin(), e.meta.partitions.end())};

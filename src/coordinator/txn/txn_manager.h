@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -104,6 +105,7 @@ class TxnManager {
 
   TxnConfig config_;
   std::map<std::string, Entry> entries_;
+  std::set<std::string> preparing_;  // the ids of entries_ in PrepareCommit or PrepareAbort
 };
 
 }  // namespace gregor::txn
