@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "broker/dispatch.h"
 #include "broker/replica_fetcher.h"
+#include "broker/log_dir_failure.h"
 #include "metadata/log_config.h"
 #include "storage/checkpoint_file.h"
 #include "storage/partition_dir.h"
@@ -183,7 +184,7 @@ void Broker::housekeeping(int64_t now_ms) {
     if (size_t n = p->log->remove_expired_producers(now_ms, producer_expiry); n > 0)
       GLOG_INFO("{}-{}: {} idle producer id(s) expired", key.first, key.second, n);
     if (auto s = p->log->roll_if_due(now_ms); !s.ok()) GLOG_WARN("roll {}: {}", key.first, s.error().message);
-    if (auto s = p->log->flush_if_due(now_ms); !s.ok()) GLOG_WARN("flush {}: {}", key.first, s.error().message);
+    if (auto s = p->log->flush_if_due(now_ms); !s.ok()) halt_on_log_dir_failure(p->log->dir(), s.error());
     auto deleted = p->log->apply_retention(now_ms, p->high_watermark());
     if (!deleted.ok()) GLOG_WARN("retention {}-{}: {}", key.first, key.second, deleted.error().message);
     else if (*deleted > 0)

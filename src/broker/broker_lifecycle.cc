@@ -35,6 +35,9 @@ BrokerLifecycle::BrokerLifecycle(Broker& broker) : broker_(broker) {
   do {
     for (auto& b : incarnation_.bytes) b = uint8_t(rng());
   } while (incarnation_.is_zero());
+  // This process's own controller may accept this incarnation at once: the process holds the
+  // log-dir lock, so no earlier incarnation of this node is still running.
+  broker_.controller().set_local_broker(broker_.options().node_id, incarnation_);
 }
 
 BrokerLifecycle::~BrokerLifecycle() = default;

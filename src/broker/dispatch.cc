@@ -1,9 +1,11 @@
 #include "broker/dispatch.h"
 
+#include <algorithm>
 #include <array>
 
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
+#include "protocol/api_table.h"
 #include "protocol/generated/messages.h"
 
 namespace gregor::broker {
@@ -11,8 +13,9 @@ namespace gregor::broker {
 namespace {
 
 template <class Req>
-constexpr ServedApi api(HandlerFn fn, int16_t advertised_min = Req::kMinVersion, int16_t max = Req::kMaxVersion) {
-  return ServedApi{Req::kApiKey, Req::kMinVersion, max, advertised_min, fn};
+ServedApi api(HandlerFn fn, int16_t advertised_min = Req::kMinVersion, int16_t max = Req::kMaxVersion) {
+  const proto::ApiInfo* info = proto::find_api(Req::kApiKey);
+  return ServedApi{Req::kApiKey, Req::kMinVersion, max, advertised_min, fn, info ? info->listeners : proto::kOnBroker};
 }
 
 const std::array kServed = {
@@ -61,11 +64,30 @@ const std::array kServed = {
     api<proto::ListTransactionsRequest>(handlers::list_transactions),
     api<proto::DescribeProducersRequest>(handlers::describe_producers),
     api<proto::AllocateProducerIdsRequest>(handlers::allocate_producer_ids),
+    api<proto::DescribeTopicPartitionsRequest>(handlers::describe_topic_partitions),
+    api<proto::DescribeAclsRequest>(handlers::describe_acls),
+    api<proto::CreateAclsRequest>(handlers::create_acls),
+    api<proto::DeleteAclsRequest>(handlers::delete_acls),
+    api<proto::SaslHandshakeRequest>(handlers::sasl_handshake),
+    api<proto::SaslAuthenticateRequest>(handlers::sasl_authenticate),
+    api<proto::CreateDelegationTokenRequest>(handlers::create_delegation_token),
+    api<proto::RenewDelegationTokenRequest>(handlers::renew_delegation_token),
+    api<proto::ExpireDelegationTokenRequest>(handlers::expire_delegation_token),
+    api<proto::DescribeDelegationTokenRequest>(handlers::describe_delegation_token),
+    api<proto::ListPartitionReassignmentsRequest>(handlers::list_partition_reassignments),
+    api<proto::DescribeClientQuotasRequest>(handlers::describe_client_quotas),
+    api<proto::DescribeUserScramCredentialsRequest>(handlers::describe_user_scram_credentials),
 };
 
 }  // namespace
 
 std::span<const ServedApi> served_apis() { return kServed; }
+
+uint8_t listener_kind(const Broker& broker, const net::ConnectionInfo& info) {
+  const auto& names = broker.options().controller_listeners;
+  return std::find(names.begin(), names.end(), info.listener_name) != names.end() ? proto::kOnController
+                                                                                  : proto::kOnBroker;
+}
 
 const ServedApi* find_served(int16_t key) {
   for (const auto& a : kServed)
@@ -104,12 +126,20 @@ asio::awaitable<net::HandlerResult> dispatch(Broker& broker, SharedSlice frame, 
     GLOG_WARN("closing connection from {}: unsupported API key {}", info.peer, header.api_key);
     co_return close_connection();
   }
+  if (!(served->listeners & listener_kind(broker, info))) {
+    // Kafka: "Received request api key N ... which is not enabled" (the connection closes).
+    GLOG_WARN("closing connection from {}: API key {} is not served on the {} listener {}", info.peer,
+              header.api_key, listener_kind(broker, info) == proto::kOnController ? "controller" : "broker",
+              info.listener_name);
+    co_return close_connection();
+  }
   if (header.api_version < served->min_version || header.api_version > served->max_version) {
     if (header.api_key == proto::ApiVersionsRequest::kApiKey) {
       // Kafka answers with UNSUPPORTED_VERSION and the version-0 body listing what it serves.
       proto::ApiVersionsResponse resp;
       resp.error_code = 35;
       for (const auto& a : served_apis()) {
+        if (!(a.listeners & listener_kind(broker, info))) continue;
         proto::ApiVersionsResponse::ApiVersion v;
         v.api_key = a.key;
         v.min_version = a.advertised_min;

@@ -88,6 +88,7 @@ asio::awaitable<void> RaftService::tick_loop() {
     }
     if (node_->fatal_error()) {
       GLOG_ERROR("raft: fatal error, the quorum member stops: {}", node_->fatal_error()->message);
+      if (options_.on_fatal) options_.on_fatal(*node_->fatal_error());
       break;
     }
   }

@@ -52,6 +52,8 @@ class RaftService {
     std::filesystem::path metadata_dir;   // holds __cluster_metadata-0
     uint64_t seed = 0;
     std::function<void()> on_progress;   // after every step (shard 0): new leader, applied data
+    // Once, when the node stops on a fatal error (storage, or a metadata batch it cannot replay).
+    std::function<void(const Error&)> on_fatal;
   };
 
   RaftService(asio::any_io_executor ex, Options options, raft::StateMachine& state_machine);

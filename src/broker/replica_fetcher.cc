@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "broker/broker.h"
+#include "broker/log_dir_failure.h"
 #include "model/batch_iterator.h"
 #include "net/client.h"
 #include "net/rpc.h"
@@ -193,7 +194,7 @@ asio::awaitable<void> ReplicaFetcher::run(std::shared_ptr<ReplicaFetcher> self) 
               mine->second = mono_ms() + backoff;
               continue;
             }
-            (void)p->log->flush_if_due(wall_ms());
+            if (auto s = p->log->flush_if_due(wall_ms()); !s.ok()) halt_on_log_dir_failure(p->log->dir(), s.error());
           }
         }
         int64_t hw = std::min(pd.high_watermark, p->log->log_end_offset());

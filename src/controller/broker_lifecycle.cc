@@ -37,7 +37,7 @@ ControllerResult<BrokerRegistrationReply> register_broker(const metadata::Image&
                                                           const metadata::BrokerConfig& config,
                                                           BrokerHeartbeatManager& heartbeats,
                                                           const BrokerRegistrationRequest& req, int64_t now_ms,
-                                                          int64_t min_epoch) {
+                                                          int64_t min_epoch, bool known_sole_incarnation) {
   ControllerResult<BrokerRegistrationReply> result;
   auto fail = [&](ErrorCode code, std::string message) {
     result.response.error = int16_t(code);
@@ -54,7 +54,7 @@ ControllerResult<BrokerRegistrationReply> register_broker(const metadata::Image&
   const metadata::BrokerInfo* existing = image.find_broker(req.broker_id);
   if (existing && !existing->registered()) existing = nullptr;  // a hand-seeded entry
   const bool same_incarnation = existing && existing->incarnation_id == req.incarnation_id;
-  if (existing && !same_incarnation && heartbeats.has_valid_session(req.broker_id, now_ms))
+  if (existing && !same_incarnation && !known_sole_incarnation && heartbeats.has_valid_session(req.broker_id, now_ms))
     return fail(ErrorCode::DUPLICATE_BROKER_REGISTRATION,
                 fmt::format("Another broker is registered with that broker id: broker {} (incarnation {}) is still "
                             "alive (heard from within broker.session.timeout.ms={}); refusing incarnation {}.",

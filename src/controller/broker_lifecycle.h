@@ -60,7 +60,7 @@ ControllerResult<BrokerRegistrationReply> register_broker(const metadata::Image&
                                                           const metadata::BrokerConfig& config,
                                                           BrokerHeartbeatManager& heartbeats,
                                                           const BrokerRegistrationRequest& request, int64_t now_ms,
-                                                          int64_t min_epoch = 0);
+                                                          int64_t min_epoch = 0, bool known_sole_incarnation = false);
 
 struct BrokerHeartbeatRequest {
   int32_t broker_id = -1;

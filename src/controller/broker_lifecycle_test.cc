@@ -66,6 +66,20 @@ TEST(BrokerLifecycle, DuplicateRegistrationIsRefusedWhileLiveAndAcceptedAfterThe
   EXPECT_EQ(c.broker(2).epoch, later.response.broker_epoch);
 }
 
+TEST(BrokerLifecycle, TheControllersOwnBrokerReplacesItsOldIncarnationAtOnce) {
+  // Issue 12 item 7: a combined node restarted by kill -9 waited for its own old session to
+  // lapse (about 10 s). The process holds the log-dir lock: the old incarnation is dead.
+  TestCluster c({1});
+  BrokerHeartbeatManager hb(9000);
+  c.commit(register_broker(c.image, c.config, hb, registration(2, 1), 0).records);
+  auto hb1 = process_heartbeat(c.image, c.config, hb, heartbeat(c, 2, c.next_offset), 1000);
+  c.commit(hb1.records);
+  auto restarted = register_broker(c.image, c.config, hb, registration(2, 2), 2000, 0, true);
+  ASSERT_EQ(restarted.response.error, 0) << restarted.response.message;
+  c.commit(restarted.records);
+  EXPECT_TRUE(c.broker(2).fenced);  // it still has to catch up before it is unfenced
+}
+
 TEST(BrokerLifecycle, ReRegisteringTheSameIncarnationKeepsEpochAndFencingState) {
   TestCluster c({1});
   BrokerHeartbeatManager hb(9000);

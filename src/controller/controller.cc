@@ -23,7 +23,8 @@ using metadata::MetadataRecord;
 
 namespace {
 constexpr int16_t kInvalidTopic = 17, kTopicExists = 36, kInvalidPartitions = 37, kInvalidReplicationFactor = 38,
-                  kInvalidReplicaAssignment = 39, kInvalidConfig = 40, kUnknownTopic = 3, kInvalidRequest = 42;
+                  kInvalidReplicaAssignment = 39, kInvalidConfig = 40, kUnknownTopic = 3, kInvalidRequest = 42,
+                  kPolicyViolation = 44;
 }  // namespace
 
 Controller::Controller(Options options, metadata::BrokerConfig config)
@@ -87,6 +88,7 @@ Result<ConfigMap> Controller::validate_topic_configs(const ConfigMap& configs) c
     if (!key) return make_error(kInvalidConfig, fmt::format("Unknown topic config name: {}", k));
     auto valid = metadata::validate_value(*key, v);
     if (!valid.ok()) return valid.error();
+    if (key->inert) GLOG_WARN("topic config {}={} is accepted for compatibility with Kafka 3.x but has no effect", k, v);
     out[k] = *valid;
   }
   return out;
@@ -97,6 +99,23 @@ std::vector<CreateTopicResult> Controller::create_topics(const std::vector<Creat
   std::vector<MetadataRecord> records;
   std::vector<std::string> seen;
   const auto usable = usable_brokers(*image_);
+  // Kafka's controller bounds the records of one request (MAX_RECORDS_PER_USER_OP): past it the
+  // whole request fails with POLICY_VIOLATION, before any replica is placed.
+  size_t planned_records = 0;
+  for (const auto& spec : specs) {
+    int64_t n = !spec.assignments.empty() ? int64_t(spec.assignments.size())
+                : spec.num_partitions == -1 ? config_.get_long("num.partitions")
+                                            : std::max<int64_t>(spec.num_partitions, 0);
+    planned_records += size_t(1 + std::min<int64_t>(n, int64_t(kMaxRecordsPerUserOp) + 1)) + spec.configs.size();
+  }
+  if (planned_records > kMaxRecordsPerUserOp) {
+    for (size_t i = 0; i < specs.size(); ++i) {
+      results.push_back(CreateTopicResult{});
+      results.back().error = kPolicyViolation;
+      results.back().message = "Unable to perform excessively large batch operation.";
+    }
+    return results;
+  }
   for (const auto& spec : specs) {
     CreateTopicResult r;
     auto fail = [&](int16_t code, std::string msg) {
@@ -190,6 +209,8 @@ Status Controller::create_partitions(const std::string& name, int32_t count, boo
   if (count <= current)
     return make_error(kInvalidPartitions, fmt::format("Topic currently has {} partitions, which is higher than the "
                                                       "requested {}.", current, count));
+  if (size_t(count - current) > kMaxRecordsPerUserOp)
+    return make_error(kPolicyViolation, "Unable to perform excessively large batch operation.");
   int32_t rf = t->partitions.empty() ? 1 : int32_t(t->partitions.front().replicas.size());
   auto placed = place_replicas(usable_brokers(*image_), count - current, rf, current, placement_seed());
   if (!placed.ok()) return placed.error();
@@ -239,6 +260,7 @@ Status Controller::alter_configs(metadata::ResourceType type, const std::string&
       auto valid = metadata::validate_value(*key, *v);
       if (!valid.ok()) return valid.error();
       value = *valid;
+      if (key->inert) GLOG_WARN("config {}={} is accepted for compatibility with Kafka 3.x but has no effect", k, *v);
     }
     records.push_back(metadata::ConfigRecord{type, name, k, value});
   }
@@ -271,7 +293,11 @@ Result<ProducerIdBlock> Controller::allocate_producer_ids(int32_t broker_id, int
 }
 
 BrokerRegistrationReply Controller::register_broker(const BrokerRegistrationRequest& request, int64_t now_ms) {
-  auto decided = controller::register_broker(*image_, config_, heartbeats_, request, now_ms);
+  // The broker of this very process (a combined node restarted): its old incarnation cannot be
+  // alive, it would hold the log-dir lock this process holds. No waiting for its session.
+  const bool local = local_broker_id_ >= 0 && request.broker_id == local_broker_id_ &&
+                     request.incarnation_id == local_incarnation_;
+  auto decided = controller::register_broker(*image_, config_, heartbeats_, request, now_ms, 0, local);
   if (decided.response.error == 0) (void)commit(decided.records);
   return decided.response;
 }

@@ -45,6 +45,8 @@ struct CreateTopicResult {
 };
 
 inline constexpr int32_t kProducerIdBlockSize = 1000;  // as Kafka's controller hands them out
+// The most metadata records one client request may produce (Kafka's MAX_RECORDS_PER_USER_OP).
+inline constexpr size_t kMaxRecordsPerUserOp = 10000;
 
 struct ProducerIdBlock {
   int64_t start = -1;
@@ -94,6 +96,12 @@ class Controller {
   // of brokers whose session expired; the heartbeat sessions live here, rebuilt from the image
   // when this node becomes the active controller (rebuild_sessions).
   BrokerRegistrationReply register_broker(const BrokerRegistrationRequest& request, int64_t now_ms);
+  // The broker running in this process (combined node): its registration replaces an older
+  // incarnation at once, without waiting for that one's session to lapse.
+  void set_local_broker(int32_t id, const proto::Uuid& incarnation) {
+    local_broker_id_ = id;
+    local_incarnation_ = incarnation;
+  }
   BrokerHeartbeatReply heartbeat(const BrokerHeartbeatRequest& request, int64_t now_ms);
   // Fences one broker whose session expired, if any; its id.
   std::optional<int32_t> fence_stale_broker(int64_t now_ms);
@@ -118,6 +126,8 @@ class Controller {
   std::vector<metadata::MetadataRecord> pending_;
   BrokerHeartbeatManager heartbeats_{9000};
   metadata::ImagePtr image_;
+  int32_t local_broker_id_ = -1;
+  proto::Uuid local_incarnation_;
 };
 
 }  // namespace gregor::controller

@@ -1,9 +1,16 @@
 #include "controller/metadata_state_machine.h"
 
+#include <fmt/format.h>
+
+#include <optional>
+#include <utility>
+
 #include "base/clock.h"
 #include "base/log.h"
 #include "model/batch_builder.h"
 #include "model/batch_iterator.h"
+#include "model/error_code.h"
+#include "model/record_batch.h"
 #include "model/record.h"
 
 namespace gregor::controller {
@@ -12,24 +19,50 @@ using metadata::MetadataRecord;
 
 MetadataStateMachine::MetadataStateMachine(std::string cluster_id) { state_.cluster_id = std::move(cluster_id); }
 
-void MetadataStateMachine::apply(const raft::LogBatch& batch) {
-  applied_end_ = batch.last_offset + 1;
-  if (batch.control) return;
+namespace {
+Error replay_error(int64_t offset, const std::string& why) {
+  return make_error(int16_t(model::ErrorCode::CORRUPT_MESSAGE),
+                    fmt::format("metadata replay stopped at offset {} of __cluster_metadata-0: {}. Skipping it "
+                                "would leave topics, partitions or brokers out of this node's view, so the node "
+                                "stops. If a metadata log file is damaged: in a quorum of several voters, stop "
+                                "this node, delete its __cluster_metadata-0 directory and restart it (it fetches "
+                                "the log from the leader); a single node has no other copy: restore the directory "
+                                "from a backup",
+                                offset, why));
+}
+}  // namespace
+
+Status MetadataStateMachine::apply(const raft::LogBatch& batch) {
+  // Kafka checks the CRC of every batch it replays (RecordsIterator with CRC validation): a
+  // closed segment is not rescanned on start, so a flipped byte shows up only here.
+  if (auto s = model::validate_batch(batch.data, {.check_records = false}); !s.ok())
+    return replay_error(batch.base_offset, s.error().message);
+  if (batch.control) {
+    applied_end_ = batch.last_offset + 1;
+    return Status::OK();
+  }
+  // Records are decoded before any is applied, so a refused batch leaves the image as it was.
+  std::vector<std::pair<int64_t, metadata::MetadataRecord>> records;
   int64_t offset = batch.base_offset;
+  std::optional<Error> bad;
   auto st = model::for_each_record(batch.data, [&](const model::RecordView& rec) -> Status {
     int64_t at = offset++;
     if (!rec.value) return Status::OK();
     auto decoded = metadata::decode_record(*rec.value);
     if (!decoded.ok()) {
-      GLOG_WARN("metadata: skipping the record at offset {}: {}", at, decoded.error().message);
-      return Status::OK();
+      bad = replay_error(at, decoded.error().message);
+      return *bad;
     }
-    metadata::apply_record(state_, *decoded, at);
-    ++records_applied_;
-    dirty_ = true;
+    records.emplace_back(at, std::move(*decoded));
     return Status::OK();
   });
-  if (!st.ok()) GLOG_WARN("metadata: batch at offset {} cannot be read: {}", batch.base_offset, st.error().message);
+  if (bad) return *bad;
+  if (!st.ok()) return replay_error(batch.base_offset, st.error().message);
+  for (const auto& [at, r] : records) metadata::apply_record(state_, r, at);
+  records_applied_ += records.size();
+  if (!records.empty()) dirty_ = true;
+  applied_end_ = batch.last_offset + 1;
+  return Status::OK();
 }
 
 metadata::ImagePtr MetadataStateMachine::image() {

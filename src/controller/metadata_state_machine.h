@@ -1,8 +1,9 @@
 // MetadataStateMachine: the metadata Image as the state replicated by the KRaft quorum. Every
 // committed batch of `__cluster_metadata-0` (a Kafka record batch whose record values are
 // metadata records, see metadata/records.h) is decoded and applied in offset order; control
-// batches (the leaders' LeaderChange records) carry no metadata. A record this version cannot
-// decode is skipped with one log line, never a crash. Snapshots hold the whole image as one
+// batches (the leaders' LeaderChange records) carry no metadata. A batch whose CRC fails or a
+// record this version cannot decode is an error that stops the quorum member (as Kafka stops
+// on a metadata replay error): skipping it would serve an image that silently lacks it. Snapshots hold the whole image as one
 // batch of metadata records (what a fresh node needs to rebuild it), as Kafka's do.
 // image() hands out an immutable copy of the current state, made once per change.
 // Thread-safety: called by the RaftNode's thread (shard 0) only; published Images are
@@ -24,7 +25,7 @@ class MetadataStateMachine final : public raft::StateMachine {
  public:
   explicit MetadataStateMachine(std::string cluster_id);
 
-  void apply(const raft::LogBatch& batch) override;
+  Status apply(const raft::LogBatch& batch) override;
   Bytes snapshot() override;
   Status restore(raft::SnapshotId id, const Bytes& data) override;
 

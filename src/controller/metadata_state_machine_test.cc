@@ -1,5 +1,5 @@
 // MetadataStateMachine: committed batches of metadata records build the image; control batches
-// and undecodable records change nothing; a snapshot rebuilds the same image on a fresh node.
+// change nothing; a damaged batch or an undecodable record is an error that stops the replay; a snapshot rebuilds the same image on a fresh node.
 #include "controller/metadata_state_machine.h"
 
 #include <gtest/gtest.h>
@@ -52,7 +52,7 @@ std::vector<metadata::MetadataRecord> cluster_records() {
 TEST(MetadataStateMachineTest, AppliesCommittedRecordsIntoTheImage) {
   MetadataStateMachine sm("cid");
   auto before = sm.image();
-  sm.apply(batch_of(0, cluster_records()));
+  ASSERT_TRUE(sm.apply(batch_of(0, cluster_records())).ok());
   auto image = sm.image();
   EXPECT_GT(image->version, before->version);
   EXPECT_EQ(image->cluster_id, "cid");
@@ -66,24 +66,43 @@ TEST(MetadataStateMachineTest, AppliesCommittedRecordsIntoTheImage) {
   EXPECT_EQ(sm.image(), image) << "no new copy without a change";
 }
 
-TEST(MetadataStateMachineTest, ControlBatchesAndUnknownRecordsChangeNothing) {
+TEST(MetadataStateMachineTest, ControlBatchesChangeNothing) {
   MetadataStateMachine sm("cid");
   auto v0 = sm.image()->version;
   model::BatchBuilder b;
   b.control(true).add(std::nullopt, std::optional<std::string_view>("leader change"), 1);
   raft::LogBatch control{0, 0, 1, true, *b.build()};
-  sm.apply(control);
+  ASSERT_TRUE(sm.apply(control).ok());
   EXPECT_EQ(sm.image()->version, v0);
+  EXPECT_EQ(sm.applied_end_offset(), 1);
+}
+
+TEST(MetadataStateMachineTest, AnUndecodableRecordStopsTheReplayAndChangesNothing) {
+  MetadataStateMachine sm("cid");
   model::BatchBuilder junk;
   junk.add(std::nullopt, std::optional<std::string_view>("\x01\xff\x7f not a record"), 1);
-  sm.apply(raft::LogBatch{1, 1, 1, false, *junk.build()});
+  auto st = sm.apply(raft::LogBatch{0, 0, 1, false, *junk.build()});
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("metadata replay stopped at offset 0"), std::string::npos) << st.error().message;
   EXPECT_TRUE(sm.image()->topics.empty());
-  EXPECT_EQ(sm.applied_end_offset(), 2);
+  EXPECT_EQ(sm.applied_end_offset(), 0);
+}
+
+TEST(MetadataStateMachineTest, AFlippedByteInABatchStopsTheReplay) {
+  // A closed segment is not rescanned on start; the replay's CRC check is what finds this.
+  MetadataStateMachine sm("cid");
+  raft::LogBatch b = batch_of(0, cluster_records());
+  b.data[b.data.size() - 20] ^= 0x40;
+  auto st = sm.apply(b);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("CRC"), std::string::npos) << st.error().message;
+  EXPECT_TRUE(sm.image()->topics.empty());
+  EXPECT_TRUE(sm.image()->brokers.empty());
 }
 
 TEST(MetadataStateMachineTest, SnapshotRebuildsTheSameImageOnAFreshNode) {
   MetadataStateMachine sm("cid");
-  sm.apply(batch_of(0, cluster_records()));
+  ASSERT_TRUE(sm.apply(batch_of(0, cluster_records())).ok());
   Bytes snap = sm.snapshot();
   MetadataStateMachine fresh("cid");
   ASSERT_TRUE(fresh.restore(raft::SnapshotId{5, 1}, snap).ok());

@@ -2,18 +2,31 @@
 
 #include <fmt/format.h>
 
+#include "metadata/kafka_keys.h"
+
 namespace gregor::metadata {
 
 Result<BrokerConfig> BrokerConfig::create(const ConfigMap& raw) {
   ConfigMap values;
+  std::vector<std::string> ignored;
   for (const auto& [k, v] : raw) {
     const ConfigKey* key = find_broker_key(k);
-    if (!key) return make_error(40, fmt::format("Unknown configuration key '{}'", k));
+    if (!key && is_kafka_broker_key(k)) {
+      ignored.push_back(k);
+      continue;
+    }
+    if (!key) {
+      auto near = suggest_broker_key(k);
+      return make_error(40, near.empty() ? fmt::format("Unknown configuration key '{}'", k)
+                                         : fmt::format("Unknown configuration key '{}' (did you mean '{}'?)", k, near));
+    }
     auto valid = validate_value(*key, v);
     if (!valid.ok()) return valid.error();
     values[k] = *valid;
   }
-  return BrokerConfig(std::move(values));
+  BrokerConfig out(std::move(values));
+  out.ignored_ = std::move(ignored);
+  return out;
 }
 
 ResolvedValue BrokerConfig::resolve(const std::string& key) const {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "metadata/config_def.h"
 
@@ -25,8 +26,13 @@ class BrokerConfig {
   // REQUIRES: every key of static_values is a known broker key with a validated value.
   explicit BrokerConfig(ConfigMap static_values) : static_(std::move(static_values)) {}
 
-  // Validates key=value pairs: unknown keys and bad values are errors naming them.
+  // Validates key=value pairs: bad values are errors naming them; a key Kafka knows that Gregor
+  // does not (ssl.*, zookeeper.connect, metric.reporters, ...) is left out and named in
+  // ignored_keys() for one warning; any other unknown key is an error, with "did you mean ..."
+  // for a near miss.
   static Result<BrokerConfig> create(const ConfigMap& raw);
+  // Keys create() accepted from Kafka's catalogue without applying them.
+  const std::vector<std::string>& ignored_keys() const { return ignored_; }
 
   ResolvedValue resolve(const std::string& key) const;
   // The effective value of a known key ("" when it has no value).
@@ -48,6 +54,7 @@ class BrokerConfig {
   ConfigMap static_;
   ConfigMap dynamic_;
   ConfigMap dynamic_default_;
+  std::vector<std::string> ignored_;
 };
 
 }  // namespace gregor::metadata

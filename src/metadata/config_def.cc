@@ -27,6 +27,7 @@ ConfigKey key(std::string name, T type, std::optional<std::string> def, int64_t 
 ConfigKey dyn(ConfigKey k) { k.dynamic = true; return k; }
 ConfigKey one_of(ConfigKey k, std::vector<std::string> allowed) { k.allowed = std::move(allowed); return k; }
 ConfigKey syn(ConfigKey k, std::vector<std::string> synonyms) { k.synonyms = std::move(synonyms); return k; }
+ConfigKey inert(ConfigKey k) { k.inert = true; return k; }
 
 const std::vector<std::string> kCompression = {"uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"};
 const std::vector<std::string> kCleanup = {"delete", "compact", ""};
@@ -66,7 +67,11 @@ std::vector<ConfigKey> make_broker_keys() {
       key("queued.max.requests", T::kInt, std::string("500"), 1),
       key("max.connections", T::kInt, std::string("2147483647"), 0),
       key("max.connections.per.ip", T::kInt, std::string("2147483647"), 0),
+      key("max.connections.per.ip.overrides", T::kString, std::string("")),
       key("connections.max.idle.ms", T::kLong, std::string("600000")),
+      // Kafka's default is -1 (unbounded); Gregor bounds the bytes of requests in flight by default.
+      key("max.request.partition.size.limit", T::kInt, std::string("2000"), 1),
+      key("queued.max.request.bytes", T::kLong, std::string("268435456"), -1),
       // Storage.
       key("log.dirs", T::kList, std::nullopt),
       key("log.dir", T::kList, std::string("/tmp/kafka-logs")),
@@ -177,6 +182,17 @@ std::vector<ConfigKey> make_topic_keys() {
       syn(key("segment.jitter.ms", T::kLong, std::string("0"), 0), {"log.roll.jitter.ms", "log.roll.jitter.hours"}),
       syn(key("segment.ms", T::kLong, std::string("604800000"), 1), {"log.roll.ms", "log.roll.hours"}),
       syn(key("unclean.leader.election.enable", T::kBoolean, std::string("false")), {"unclean.leader.election.enable"}),
+      // Topic keys Kafka 3.x accepts that do nothing here: message format v0/v1 and down-conversion
+      // (Gregor stores and serves v2 only), tiered storage, replication throttles. Accepted,
+      // described, and a warning when set, so tools written for Kafka 3.x keep working.
+      inert(key("message.format.version", T::kString, std::string("3.0-IV1"))),
+      inert(key("message.downconversion.enable", T::kBoolean, std::string("true"))),
+      inert(key("message.timestamp.difference.max.ms", T::kLong, std::to_string(kI64Max), 0)),
+      inert(key("follower.replication.throttled.replicas", T::kList, std::string(""))),
+      inert(key("leader.replication.throttled.replicas", T::kList, std::string(""))),
+      inert(key("remote.storage.enable", T::kBoolean, std::string("false"))),
+      inert(key("local.retention.ms", T::kLong, std::string("-2"), -2)),
+      inert(key("local.retention.bytes", T::kLong, std::string("-2"), -2)),
   };
 }
 

@@ -36,6 +36,7 @@ struct ConfigKey {
   bool dynamic = false;                      // broker key alterable at run time
   bool sensitive = false;
   std::vector<std::string> synonyms;         // topic keys: broker keys in fallback order
+  bool inert = false;                        // a key Kafka accepts that has no effect here (a warning)
 };
 
 // Looks a key up; nullptr when unknown.

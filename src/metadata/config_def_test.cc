@@ -38,5 +38,34 @@ TEST(ConfigDef, ListValuesAreCheckedAgainstAllowedItems) {
   EXPECT_FALSE(BrokerConfig::create({{"process.roles", "broker,leader"}}).ok());
 }
 
+
+TEST(ConfigDef, KafkaKeysGregorDoesNotApplyAreIgnoredAndTyposSuggested) {
+  auto cfg = BrokerConfig::create({{"zookeeper.connect", "zk:2181"},
+                                   {"ssl.keystore.location", "/x"},
+                                   {"metric.reporters", ""},
+                                   {"listener.name.internal.ssl.keystore.type", "PEM"},
+                                   {"log.retention.hours", "5"}});
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  EXPECT_EQ(cfg->ignored_keys(), (std::vector<std::string>{"listener.name.internal.ssl.keystore.type",
+                                                           "metric.reporters", "ssl.keystore.location",
+                                                           "zookeeper.connect"}));
+  EXPECT_EQ(cfg->get("log.retention.hours"), "5");
+  auto typo = BrokerConfig::create({{"log.retention.hourz", "5"}});
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.error().message.find("did you mean 'log.retention.hours'"), std::string::npos)
+      << typo.error().message;
+  auto nonsense = BrokerConfig::create({{"completely.unrelated.thing", "1"}});
+  ASSERT_FALSE(nonsense.ok());
+  EXPECT_EQ(nonsense.error().message.find("did you mean"), std::string::npos) << nonsense.error().message;
+}
+
+TEST(ConfigDef, InertTopicKeysOfKafka3AreAccepted) {
+  const ConfigKey* k = find_topic_key("message.format.version");
+  ASSERT_NE(k, nullptr);
+  EXPECT_TRUE(k->inert);
+  EXPECT_TRUE(validate_value(*k, "2.8-IV1").ok());
+  EXPECT_FALSE(find_topic_key("retention.ms")->inert);
+}
+
 }  // namespace
 }  // namespace gregor::metadata

@@ -1,5 +1,7 @@
 #include "model/record_batch.h"
 
+#include <algorithm>
+#include <limits>
 #include <string>
 
 #include "model/crc32c.h"
@@ -32,7 +34,7 @@ uint32_t compute_batch_crc(ByteView batch) {
   return crc32c(batch.subspan(batch_field::attributes));
 }
 
-Status validate_batch(ByteView batch, const ValidateOptions& opts) {
+Status validate_batch(ByteView batch, const ValidateOptions& opts, BatchStats* stats) {
   if (batch.size() < kBatchHeaderSize)
     return make_error(ErrorCode::CORRUPT_MESSAGE, "batch shorter than the 61-byte header");
   BatchHeader h = BatchHeader::parse(batch.data());
@@ -55,16 +57,26 @@ Status validate_batch(ByteView batch, const ValidateOptions& opts) {
                                                      " disagrees with lastOffsetDelta " +
                                                      std::to_string(h.last_offset_delta));
   int32_t expected_delta = 0;
-  return for_each_record(
+  int64_t max_ts = std::numeric_limits<int64_t>::min(), min_ts = std::numeric_limits<int64_t>::max();
+  auto st = for_each_record(
       batch,
       [&](const RecordView& r) -> Status {
         if (r.offset_delta != expected_delta)
           return make_error(ErrorCode::INVALID_RECORD, "record offset delta " + std::to_string(r.offset_delta) +
                                                            " where " + std::to_string(expected_delta) + " expected");
         ++expected_delta;
+        // Wraps as Java's long does on a hostile delta rather than overflowing.
+        int64_t ts = int64_t(uint64_t(h.base_timestamp) + uint64_t(r.timestamp_delta));
+        max_ts = std::max(max_ts, ts);
+        min_ts = std::min(min_ts, ts);
         return Status::OK();
       },
       opts.max_decompressed);
+  if (st.ok() && stats) {
+    stats->max_timestamp = std::max<int64_t>(max_ts, -1);
+    stats->min_timestamp = min_ts;
+  }
+  return st;
 }
 
 void set_base_offset(std::span<uint8_t> batch, int64_t base_offset) {

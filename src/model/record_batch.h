@@ -94,12 +94,20 @@ struct ValidateOptions {
   size_t max_decompressed = kDefaultDecompressCap;
 };
 
+// What a record walk learns about a batch (filled only when opts.check_records).
+struct BatchStats {
+  int64_t max_timestamp = -1;  // largest record timestamp (baseTimestamp + delta), -1 if none
+  int64_t min_timestamp = -1;  // smallest record timestamp, -1 if none
+};
+
 // Validates one whole batch; batch.size() must equal its batchLength + 12.
 // Errors (Kafka codes): CORRUPT_MESSAGE for a bad length, magic other than 2, CRC mismatch or
 // undecodable compressed data; UNSUPPORTED_COMPRESSION_TYPE for codec 5-7; INVALID_RECORD for
 // malformed records, a recordsCount that disagrees with the records or lastOffsetDelta,
 // offset deltas out of sequence, or an empty batch.
-Status validate_batch(ByteView batch, const ValidateOptions& opts = {});
+// If stats is given (and opts.check_records), it receives the record timestamps' range, from the
+// same walk.
+Status validate_batch(ByteView batch, const ValidateOptions& opts = {}, BatchStats* stats = nullptr);
 
 // The CRC32C the batch should carry. REQUIRES: batch.size() >= kBatchHeaderSize.
 uint32_t compute_batch_crc(ByteView batch);

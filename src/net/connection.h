@@ -2,8 +2,12 @@
 // that many bytes. serve_connection reads one request at a time, hands it to the handler and
 // writes the handler's response (size prefix added here) before reading the next, so responses
 // leave in request order, as Kafka clients rely on. A size <= 0 or above max_request_bytes, or a
-// connection closed mid-frame, ends the connection with one log line; no allocation is made
-// from an unchecked length. File slices in a response are sent with sendfile(2).
+// connection closed mid-frame, ends the connection with one log line. The body buffer grows as
+// bytes arrive (an announced size costs nothing until it is sent), each growth reserved from the
+// node's RequestMemory first, so what all connections hold is bounded (a connection that waits
+// 30 s for memory is closed). A connection idle for idle_ms (no request, or a request body
+// that stopped arriving) is closed. File slices in a response are sent with
+// sendfile(2).
 // Thread-safety: the connection lives on the shard that accepted it.
 #pragma once
 
@@ -16,6 +20,7 @@
 
 #include "base/bytes.h"
 #include "io/file.h"
+#include "net/request_memory.h"
 
 namespace gregor::net {
 
@@ -32,9 +37,15 @@ struct HandlerResult {
 
 using FrameHandler = std::function<asio::awaitable<HandlerResult>(SharedSlice frame, const ConnectionInfo& info)>;
 
-// Serves one accepted connection until the peer closes it, an error occurs, or the handler
-// asks to close it.
-asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, ConnectionInfo info, int32_t max_request_bytes,
+struct ConnectionOptions {
+  int32_t max_request_bytes = 104857600;  // socket.request.max.bytes
+  RequestMemory* memory = nullptr;        // queued.max.request.bytes; nullptr: unbounded
+  int64_t idle_ms = 0;                    // connections.max.idle.ms; <= 0: never
+};
+
+// Serves one accepted connection until the peer closes it, an error occurs, it stays idle too
+// long, or the handler asks to close it.
+asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, ConnectionInfo info, ConnectionOptions options,
                                        FrameHandler handler);
 
 // Writes chunks (memory with writev-style gathering, file slices with sendfile) to the socket.

@@ -5,9 +5,13 @@
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "base/clock.h"
 #include "base/log.h"
 
 namespace gregor::net {
@@ -68,23 +72,62 @@ void Listener::close() {
   acceptor_.close(ec);
 }
 
-asio::awaitable<void> Listener::run(int32_t max_request_bytes, FrameHandler handler) {
+asio::awaitable<void> Listener::run(ConnectionOptions options, ConnectionQuota* quota, FrameHandler handler) {
+  asio::steady_timer pause(acceptor_.get_executor());
+  auto sleep_ms = [&](int64_t ms) -> asio::awaitable<void> {
+    pause.expires_after(std::chrono::milliseconds(ms));
+    std::error_code ec;
+    co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  };
+  int64_t backoff_ms = 0;
+  int64_t last_report_ms = -1;
+  uint64_t unreported = 0;
+  int64_t last_full_report_ms = -1;
   for (;;) {
+    if (quota && !quota->has_room()) {
+      // max.connections: leave new clients in the backlog until a connection ends.
+      if (int64_t now = mono_ms(); last_full_report_ms < 0 || now - last_full_report_ms >= 10000) {
+        GLOG_WARN("{}: {} connections open (max.connections); not accepting until one closes", name_, quota->total());
+        last_full_report_ms = now;
+      }
+      co_await sleep_ms(50);
+      if (!acceptor_.is_open()) co_return;
+      continue;
+    }
     std::error_code ec;
     asio::ip::tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-      GLOG_WARN("accept on {} failed: {}", name_, ec.message());
+      // Out of descriptors (EMFILE/ENFILE) or memory: retrying at once spins. Back off and
+      // report once per interval.
+      ++unreported;
+      int64_t now = mono_ms();
+      if (last_report_ms < 0 || now - last_report_ms >= 10000) {
+        GLOG_WARN("accept on {} failed: {} ({} failure(s) in the last interval); backing off", name_, ec.message(),
+                  unreported);
+        last_report_ms = now;
+        unreported = 0;
+      }
+      backoff_ms = std::clamp<int64_t>(backoff_ms * 2, 10, 1000);
+      co_await sleep_ms(backoff_ms);
+      if (!acceptor_.is_open()) co_return;
       continue;
     }
+    backoff_ms = 0;
     ConnectionInfo info;
     info.id = g_next_connection_id.fetch_add(1);
     info.listener_name = name_;
     auto rep = socket.remote_endpoint(ec);
-    info.peer = ec ? "?" : fmt::format("{}:{}", rep.address().to_string(), rep.port());
-    asio::co_spawn(acceptor_.get_executor(),
-                   serve_connection(std::move(socket), info, max_request_bytes, handler),
-                   [peer = info.peer](std::exception_ptr e) {
+    std::string ip = ec ? "?" : rep.address().to_string();
+    info.peer = ec ? "?" : fmt::format("{}:{}", ip, rep.port());
+    if (quota && !quota->admit(ip)) {
+      GLOG_INFO("closing connection from {}: max.connections.per.ip reached for {}", info.peer, ip);
+      socket.close(ec);
+      continue;
+    }
+    asio::co_spawn(acceptor_.get_executor(), serve_connection(std::move(socket), info, options, handler),
+                   [peer = info.peer, ip, quota](std::exception_ptr e) {
+                     if (quota) quota->release(ip);
                      if (!e) return;
                      try {
                        std::rethrow_exception(e);

@@ -165,6 +165,7 @@ class Api:
         self.key = key
         self.request = None
         self.response = None
+        self.listeners = ['broker']
 
 
 def split_attrs(tokens):
@@ -199,7 +200,10 @@ def parse_schema(path):
                 if api is not None:
                     raise SchemaError('%s: one api per file' % where)
                 api = Api(tokens[1], int(attrs.pop('key')))
-                attrs.pop('listeners', None)
+                api.listeners = attrs.pop('listeners', 'broker').split(',')
+                for l in api.listeners:
+                    if l not in ('broker', 'controller'):
+                        raise SchemaError('%s: unknown listener kind %r' % (where, l))
             elif head in ('request', 'response'):
                 if api is None:
                     raise SchemaError('%s: %s before api' % (where, head))
@@ -783,7 +787,8 @@ def gen_table(apis):
     for api in sorted(apis, key=lambda a: a.key):
         req = api.request
         flex = 'kNotFlexible' if req.flexible is None else str(req.flexible[0])
-        lines.append('    {%d, "%s", %d, %d, %s},' % (api.key, api.name, req.valid[0], req.valid[1], flex))
+        kinds = ' | '.join('kOn%s' % l.capitalize() for l in api.listeners)
+        lines.append('    {%d, "%s", %d, %d, %s, %s},' % (api.key, api.name, req.valid[0], req.valid[1], flex, kinds))
     lines += ['};',
               '}  // namespace',
               '',

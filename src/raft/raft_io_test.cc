@@ -210,9 +210,10 @@ TEST(WireTest, RequestsForAnotherPartitionAreRefused) {
 
 struct CountingSm : StateMachine {
   std::vector<std::string> values;
-  void apply(const LogBatch& batch) override {
-    if (batch.control) return;
+  Status apply(const LogBatch& batch) override {
+    if (batch.control) return Status::OK();
     for (auto& v : values_of(batch)) values.push_back(v);
+    return Status::OK();
   }
   Bytes snapshot() override { return {}; }
   Status restore(SnapshotId, const Bytes&) override { return Status::OK(); }
@@ -236,7 +237,9 @@ TEST(StorageRaftNodeTest, SingleVoterCommitsOnDiskAndReplaysAfterRestart) {
     EXPECT_EQ(node.role(), Role::Leader);
     std::vector<Bytes> records;
     for (auto& p : propose) records.push_back(b(p));
-    if (!records.empty()) EXPECT_TRUE(node.propose(records, t0 + 200).ok());
+    if (!records.empty()) {
+      EXPECT_TRUE(node.propose(records, t0 + 200).ok());
+    }
     for (int64_t t = t0 + 200; t < t0 + 400; t += 10) node.tick(t);
     EXPECT_EQ(node.applied_offset(), node.high_watermark());
     EXPECT_TRUE((*log)->close().ok());

@@ -18,7 +18,7 @@ void RaftNode::apply_committed() {
                                "gap in the log at " + std::to_string(applied_)));
       }
       if (b.last_offset >= hw_) break;  // not (wholly) committed yet
-      sm_.apply(b);
+      if (auto s = sm_.apply(b); !s.ok()) return fail(s.error());
       applied_ = b.last_offset + 1;
       applied_epoch_ = b.epoch;
       applied_since_snapshot_records_ += b.record_count();

@@ -21,10 +21,11 @@ struct RecordingSm : StateMachine {
   std::vector<LogBatch> applied;
   std::optional<SnapshotId> restored;
   int64_t next = 0;
-  void apply(const LogBatch& batch) override {
+  Status apply(const LogBatch& batch) override {
     EXPECT_EQ(batch.base_offset, next);
     next = batch.last_offset + 1;
     applied.push_back(batch);
+    return Status::OK();
   }
   Bytes snapshot() override { Bytes out; append_be64(out, uint64_t(next)); return out; }
   Status restore(SnapshotId id, const Bytes& data) override {

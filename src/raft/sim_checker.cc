@@ -133,13 +133,14 @@ void SimChecker::check_node(int32_t id, int incarnation, const RaftNode& node,
   }
 }
 
-void SimStateMachine::apply(const LogBatch& batch) {
+Status SimStateMachine::apply(const LogBatch& batch) {
   if (batch.base_offset != next_) {
     checker_.violation(fmt::format("node {} applied offset {} out of order (expected {})", node_,
                                    batch.base_offset, next_));
   }
   hash_ = checker_.on_apply(node_, batch, hash_);
   next_ = batch.last_offset + 1;
+  return Status::OK();
 }
 
 Bytes SimStateMachine::snapshot() {

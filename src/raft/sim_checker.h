@@ -68,7 +68,7 @@ class SimChecker {
 class SimStateMachine final : public StateMachine {
  public:
   SimStateMachine(int32_t node, SimChecker& checker) : node_(node), checker_(checker) {}
-  void apply(const LogBatch& batch) override;
+  Status apply(const LogBatch& batch) override;
   Bytes snapshot() override;
   Status restore(SnapshotId id, const Bytes& data) override;
   int64_t next_offset() const { return next_; }

@@ -3,7 +3,8 @@
 // LogBatch::control) exactly once per node incarnation, in offset order, with no gaps except
 // that restore() replaces everything below a snapshot's end offset. restore() is called on
 // start with the latest local snapshot and when a follower installs a fetched snapshot.
-// snapshot() must return the state after the last applied batch.
+// snapshot() must return the state after the last applied batch. A batch apply() refuses is
+// fatal for the node (as Kafka stops on a metadata replay error): nothing after it is applied.
 // Thread-safety: called only from the RaftNode's thread.
 #pragma once
 
@@ -16,7 +17,8 @@ namespace gregor::raft {
 class StateMachine {
  public:
   virtual ~StateMachine() = default;
-  virtual void apply(const LogBatch& batch) = 0;
+  // An error (a batch the machine cannot read) stops the RaftNode: fatal_error() is set.
+  virtual Status apply(const LogBatch& batch) = 0;
   virtual Bytes snapshot() = 0;
   virtual Status restore(SnapshotId id, const Bytes& data) = 0;
 };

@@ -2,6 +2,8 @@
 // registered by cli/.
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
+
 #include "server/serve.h"
 
 #if __has_include("cli/cli.h")
@@ -17,6 +19,14 @@ int main(int argc, char** argv) {
 #ifdef GREGOR_HAVE_CLI
   gregor::cli::register_commands(app);
 #endif
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --help, --version: printed, exit 0
+  } catch (const CLI::ParseError& e) {
+    // Argument errors read as the README promises: one "gregor: ..." line, exit status 1.
+    std::fprintf(stderr, "gregor: %s\nRun 'gregor --help' (or 'gregor <command> --help') for usage.\n", e.what());
+    return 1;
+  }
   return gregor::server::exit_code();
 }

@@ -55,6 +55,11 @@ Result<std::string> ensure_meta_properties(const std::vector<std::filesystem::pa
     auto cid = props->count("cluster.id") ? props->at("cluster.id") : "";
     if (!cluster_id.empty() && cid != cluster_id)
       return make_error(-1, fmt::format("{} has cluster.id {}, another log dir has {}", path.string(), cid, cluster_id));
+    if (!new_cluster_id.empty() && cid != new_cluster_id)
+      return make_error(-1, fmt::format("{} has cluster.id {}, but controller.quorum.voters makes this cluster {}: the "
+                                        "dir was formatted for another cluster (use an empty dir, or the voters it was "
+                                        "formatted with)",
+                                        path.string(), cid, new_cluster_id));
     cluster_id = cid;
   }
   if (cluster_id.empty()) cluster_id = new_cluster_id.empty() ? random_uuid_text() : new_cluster_id;

@@ -12,7 +12,8 @@
 namespace gregor::server {
 
 // Returns the cluster id shared by all dirs. Unformatted dirs get `new_cluster_id`, or a new
-// random id when that is empty.
+// random id when that is empty. Refuses dirs of another node.id, dirs that disagree on the
+// cluster id, and (when new_cluster_id is given: the id the voters derive) another cluster's.
 Result<std::string> ensure_meta_properties(const std::vector<std::filesystem::path>& dirs, int32_t node_id,
                                            const std::string& new_cluster_id = "");
 // The cluster id every node of a multi-voter quorum derives from controller.quorum.voters, so

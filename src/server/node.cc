@@ -17,10 +17,14 @@
 #include "base/log.h"
 #include "broker/broker.h"
 #include "broker/broker_lifecycle.h"
+#include "broker/log_dir_failure.h"
 #include "broker/raft_service.h"
 #include "controller/metadata_state_machine.h"
 #include "controller/controller.h"
+#include "io/dir_lock.h"
+#include "net/connection_quota.h"
 #include "net/listener.h"
+#include "net/request_memory.h"
 #include "net/shards.h"
 #include "server/meta_properties.h"
 
@@ -89,7 +93,7 @@ asio::awaitable<void> housekeeping_loop(broker::Broker& broker, std::atomic<bool
       // Rolls and flushes still run every second.
       for (auto& [key, p] : broker.local().partitions) {
         (void)p->log->roll_if_due(wall_ms());
-        (void)p->log->flush_if_due(wall_ms());
+        if (auto s = p->log->flush_if_due(wall_ms()); !s.ok()) broker::halt_on_log_dir_failure(p->log->dir(), s.error());
       }
     }
   }
@@ -105,6 +109,30 @@ int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_
   std::string voters_text;
   for (const auto& v : node.voters) voters_text += fmt::format("{}{}@{}:{}", voters_text.empty() ? "" : ",", v.id, v.host, v.port);
   std::string derived = node.voters.size() > 1 || !node.controller ? cluster_id_for_voters(voters_text) : "";
+  // Every data dir is locked before anything in it is read, and stays locked until exit.
+  std::vector<io::DirLock> dir_locks;
+  {
+    std::vector<std::filesystem::path> dirs = node.log_dirs;
+    dirs.push_back(node.metadata_dir);
+    std::vector<std::filesystem::path> seen;
+    for (const auto& dir : dirs) {
+      std::error_code ec;
+      std::filesystem::create_directories(dir, ec);
+      if (ec) {
+        GLOG_ERROR("cannot create log dir {}: {}", dir.string(), ec.message());
+        return 1;
+      }
+      auto canonical = std::filesystem::weakly_canonical(dir, ec);
+      if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) continue;
+      seen.push_back(canonical);
+      auto lock = io::DirLock::acquire(dir);
+      if (!lock.ok()) {
+        GLOG_ERROR("{}", lock.error().message);
+        return 1;
+      }
+      dir_locks.push_back(std::move(*lock));
+    }
+  }
   auto cluster_id = ensure_meta_properties(node.log_dirs, node.node_id, derived);
   if (!cluster_id.ok()) {
     GLOG_ERROR("{}", cluster_id.error().message);
@@ -141,6 +169,11 @@ int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_
   ropts.config.snapshot_every_bytes = config.get_long("metadata.log.max.record.bytes.between.snapshots");
   ropts.metadata_dir = node.metadata_dir;
   ropts.on_progress = [&broker] { broker.on_quorum_progress(); };
+  // Set once the stop sequence exists below; the raft tick loop runs only after that.
+  std::function<void(const Error&)> fatal_stop;
+  ropts.on_fatal = [&fatal_stop](const Error& e) {
+    if (fatal_stop) fatal_stop(e);
+  };
   broker::RaftService raft(shards.context(0).get_executor(), ropts, state_machine);
   std::vector<broker::VoterEndpoint> voter_endpoints;
   for (const auto& v : node.voters) voter_endpoints.push_back({v.id, v.host, v.port});
@@ -162,7 +195,24 @@ int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_
     }
   }
 
-  int32_t max_request = int32_t(config.get_long("socket.request.max.bytes"));
+  // Network bounds: request memory and connection limits apply to the client (broker)
+  // listeners; the controller listeners (quorum and broker heartbeats) are never starved by them.
+  net::ConnectionOptions conn_options;
+  conn_options.max_request_bytes = int32_t(config.get_long("socket.request.max.bytes"));
+  conn_options.idle_ms = config.get_long("connections.max.idle.ms");
+  net::RequestMemory request_memory(config.get_long("queued.max.request.bytes"));
+  net::ConnectionQuota::Limits quota_limits;
+  quota_limits.max_connections = config.get_long("max.connections");
+  quota_limits.max_per_ip = config.get_long("max.connections.per.ip");
+  for (const auto& entry : metadata::parse_list(config.get("max.connections.per.ip.overrides"))) {
+    size_t colon = entry.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+      GLOG_ERROR("Invalid value {} in max.connections.per.ip.overrides: expected host:count", entry);
+      return 1;
+    }
+    quota_limits.per_ip_overrides[entry.substr(0, colon)] = std::strtoll(entry.c_str() + colon + 1, nullptr, 10);
+  }
+  net::ConnectionQuota quota(quota_limits);
   std::atomic<bool> stopping{false};
   int exit_code = 0;
 
@@ -188,12 +238,16 @@ int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_
           const auto& names = node.controller_listener_names;
           return std::find(names.begin(), names.end(), node.listeners[k].name) != names.end();
         };
-        auto accept = [&, handler, is_controller_listener](bool controller_side) {
+        net::ConnectionOptions client_options = conn_options;
+        client_options.memory = &request_memory;
+        auto accept = [&, handler, is_controller_listener, client_options](bool controller_side) {
           for (size_t s = 0; s < shards.size(); ++s)
-            shards.post(s, [&, s, handler, controller_side, is_controller_listener] {
+            shards.post(s, [&, s, handler, controller_side, is_controller_listener, client_options] {
               for (size_t k = 0; k < listeners[s].size(); ++k)
                 if (is_controller_listener(k) == controller_side)
-                  asio::co_spawn(shards.context(s), listeners[s][k]->run(max_request, handler),
+                  asio::co_spawn(shards.context(s),
+                                 controller_side ? listeners[s][k]->run(conn_options, nullptr, handler)
+                                                 : listeners[s][k]->run(client_options, &quota, handler),
                                  [](std::exception_ptr e) { log_exception(e, "listener"); });
             });
         };
@@ -224,21 +278,8 @@ int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_
       },
       [](std::exception_ptr e) { log_exception(e, "start"); });
 
-  // Signals: the first SIGTERM/SIGINT shuts down cleanly, a second SIGINT exits at once.
-  asio::signal_set signals(shards.context(0), SIGINT, SIGTERM);
-  std::function<void(const std::error_code&, int)> on_signal = [&](const std::error_code& ec, int sig) {
-    if (ec) return;
-    if (stopping.exchange(true)) {
-      if (sig == SIGINT) {
-        GLOG_WARN("second SIGINT: exiting now");
-        std::fflush(nullptr);
-        ::_exit(130);
-      }
-      signals.async_wait(on_signal);
-      return;
-    }
-    GLOG_INFO("{} received: shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    signals.async_wait(on_signal);
+  // The orderly stop: on the first SIGTERM/SIGINT, or when the quorum member hits a fatal error.
+  auto shut_down = [&]() {
     asio::co_spawn(
         shards.context(0),
         [&]() -> asio::awaitable<void> {
@@ -263,6 +304,30 @@ int run_node(const NodeConfig& node, const metadata::BrokerConfig& config, size_
           log_exception(e, "shutdown");
           shards.stop();
         });
+  };
+  fatal_stop = [&](const Error& e) {
+    exit_code = 1;
+    if (stopping.exchange(true)) return;
+    GLOG_ERROR("node {} stops: {}", node.node_id, e.message);
+    shut_down();
+  };
+
+  // Signals: the first SIGTERM/SIGINT shuts down cleanly, a second SIGINT exits at once.
+  asio::signal_set signals(shards.context(0), SIGINT, SIGTERM);
+  std::function<void(const std::error_code&, int)> on_signal = [&](const std::error_code& ec, int sig) {
+    if (ec) return;
+    if (stopping.exchange(true)) {
+      if (sig == SIGINT) {
+        GLOG_WARN("second SIGINT: exiting now");
+        std::fflush(nullptr);
+        ::_exit(130);
+      }
+      signals.async_wait(on_signal);
+      return;
+    }
+    GLOG_INFO("{} received: shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    signals.async_wait(on_signal);
+    shut_down();
   };
   signals.async_wait(on_signal);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <fmt/format.h>
 
 namespace gregor::server {
@@ -96,6 +97,42 @@ Result<NodeConfig> derive_node_config(const metadata::BrokerConfig& config) {
     if (!any) return make_error(40, "listeners must contain a broker listener when process.roles contains broker");
   }
 
+  // Until TLS and SASL exist, a listener that would speak them is refused rather than served in
+  // clear text without authentication.
+  std::map<std::string, std::string> protocols;
+  for (const auto& entry : metadata::parse_list(config.get("listener.security.protocol.map"))) {
+    size_t colon = entry.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == entry.size())
+      return make_error(40, fmt::format("Invalid value {} for configuration listener.security.protocol.map: expected "
+                                        "LISTENER_NAME:SECURITY_PROTOCOL",
+                                        entry));
+    protocols[entry.substr(0, colon)] = entry.substr(colon + 1);
+  }
+  auto check_protocol = [&](const ListenerSpec& l, const char* key) -> Status {
+    auto it = protocols.find(l.name);
+    std::string protocol = it != protocols.end() ? it->second : "";
+    if (protocol.empty()) {
+      if (is_controller_listener(l.name)) return Status::OK();  // Kafka: a controller listener defaults to PLAINTEXT
+      return make_error(40, fmt::format("{}: no security protocol is defined for listener {} in "
+                                        "listener.security.protocol.map",
+                                        key, l.name));
+    }
+    if (protocol == "PLAINTEXT") return Status::OK();
+    if (protocol == "SSL" || protocol == "SASL_PLAINTEXT" || protocol == "SASL_SSL")
+      return make_error(40, fmt::format("{}: listener {} uses security protocol {}, which this version of Gregor does "
+                                        "not serve yet (no TLS or SASL); it would be answered in clear text without "
+                                        "authentication, so it is refused. Use a PLAINTEXT listener",
+                                        key, l.name, protocol));
+    return make_error(40, fmt::format("listener.security.protocol.map: unknown security protocol {} for listener {}",
+                                      protocol, l.name));
+  };
+  for (const auto& l : n.listeners)
+    if (auto st = check_protocol(l, "listeners"); !st.ok()) return st.error();
+  if (auto p = config.get("security.inter.broker.protocol"); p != "PLAINTEXT")
+    return make_error(40, fmt::format("security.inter.broker.protocol={} is not served by this version of Gregor (no "
+                                      "TLS or SASL yet); use PLAINTEXT",
+                                      p));
+
   auto advertised_value = config.resolve("advertised.listeners").value;
   if (advertised_value && !advertised_value->empty()) {
     auto adv = parse_listeners(*advertised_value, "advertised.listeners");
@@ -105,6 +142,8 @@ Result<NodeConfig> derive_node_config(const metadata::BrokerConfig& config) {
     for (const auto& l : n.listeners)
       if (!is_controller_listener(l.name)) n.advertised.push_back(l);
   }
+  for (const auto& l : n.advertised)
+    if (auto st = check_protocol(l, "advertised.listeners"); !st.ok()) return st.error();
   for (auto& a : n.advertised)
     if (a.host.empty() || a.host == "0.0.0.0") a.host = "localhost";
 

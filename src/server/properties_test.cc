@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
 namespace gregor::server {
 namespace {
 
@@ -47,6 +50,39 @@ TEST(NodeConfig, MissingNodeIdAndBadListenerAreErrors) {
   auto bad = parse_listeners("PLAINTEXT:9092", "listeners");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("listeners"), std::string::npos);
+}
+
+
+TEST(NodeConfig, SecurityProtocolsThatAreNotServedAreRefusedAtStart) {
+  auto derive = [](std::map<std::string, std::string> extra) {
+    std::map<std::string, std::string> base{{"node.id", "1"},
+                                            {"process.roles", "broker,controller"},
+                                            {"listeners", "PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093"},
+                                            {"controller.quorum.voters", "1@127.0.0.1:19093"},
+                                            {"log.dirs", "/tmp/g1/data"}};
+    for (auto& [k, v] : extra) base[k] = v;
+    auto cfg = metadata::BrokerConfig::create(base);
+    GREGOR_ASSERT(cfg.ok());
+    return derive_node_config(*cfg);
+  };
+  for (const char* proto : {"SSL", "SASL_PLAINTEXT", "SASL_SSL"}) {
+    auto n = derive({{"listeners", std::string(proto) + "://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093"}});
+    ASSERT_FALSE(n.ok()) << proto;
+    EXPECT_NE(n.error().message.find("does not serve yet"), std::string::npos) << n.error().message;
+  }
+  // A custom name mapped to a secure protocol, and one mapped to PLAINTEXT.
+  auto mapped = derive({{"listeners", "CLIENT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093"},
+                        {"listener.security.protocol.map", "CLIENT:SASL_SSL,CONTROLLER:PLAINTEXT"}});
+  ASSERT_FALSE(mapped.ok());
+  EXPECT_NE(mapped.error().message.find("CLIENT uses security protocol SASL_SSL"), std::string::npos);
+  auto plain = derive({{"listeners", "CLIENT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093"},
+                       {"listener.security.protocol.map", "CLIENT:PLAINTEXT"}});
+  EXPECT_TRUE(plain.ok()) << plain.error().message;
+  auto unmapped = derive({{"listeners", "CLIENT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093"}});
+  ASSERT_FALSE(unmapped.ok());
+  EXPECT_NE(unmapped.error().message.find("no security protocol"), std::string::npos);
+  EXPECT_FALSE(derive({{"security.inter.broker.protocol", "SSL"}}).ok());
+  EXPECT_TRUE(derive({}).ok());
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "server/serve.h"
 
+#include <fmt/ranges.h>
+
 #include <thread>
 
 #include "base/log.h"
@@ -44,6 +46,9 @@ int run_serve(const ServeArgs& args) {
     GLOG_ERROR("{}", config.error().message);
     return 2;
   }
+  if (!config->ignored_keys().empty())
+    GLOG_WARN("these Kafka configuration keys are accepted but not applied by this version of Gregor: {}",
+              fmt::join(config->ignored_keys(), ", "));
   auto node = derive_node_config(*config);
   if (!node.ok()) {
     GLOG_ERROR("{}", node.error().message);

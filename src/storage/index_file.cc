@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 
+#include "model/error_code.h"
+
 namespace gregor::storage {
 
 Result<IndexFile> IndexFile::open(const std::filesystem::path& path, size_t entry_size, size_t max_bytes) {
@@ -17,7 +19,10 @@ Result<IndexFile> IndexFile::open(const std::filesystem::path& path, size_t entr
 }
 
 Status IndexFile::append(ByteView e) {
-  GREGOR_ASSERT(e.size() == entry_size_ && whole());
+  GREGOR_ASSERT(e.size() == entry_size_);  // the callers' own entry size
+  if (!whole())
+    return model::make_error(model::ErrorCode::KAFKA_STORAGE_ERROR,
+                             path().string() + ": index file holds a partial entry; recovery must rebuild it");
   if (auto s = file_->pwrite_all(e, data_.size()); !s.ok()) return s;
   data_.insert(data_.end(), e.begin(), e.end());
   dirty_ = true;

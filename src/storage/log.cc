@@ -35,32 +35,19 @@ std::vector<int64_t> Log::segment_bases() const {
   return v;
 }
 
-Status Log::check_timestamps(const model::BatchRef& b, int64_t now_ms) const {
-  const auto& h = b.header;
-  if (h.timestamp_type() != model::TimestampType::create_time || cfg_.log_append_time) return Status::OK();
+Status Log::check_timestamps(const model::BatchStats& stats, int64_t now_ms) const {
+  if (cfg_.log_append_time) return Status::OK();
   auto invalid = [&](int64_t ts) {
     return make_error(ErrorCode::INVALID_TIMESTAMP,
                       fmt::format("Timestamp {} of a record is out of range: it must be within [{}, {}] ms of the "
                                   "broker's time {} (message.timestamp.before/after.max.ms)",
                                   ts, cfg_.timestamp_before_max_ms, cfg_.timestamp_after_max_ms, now_ms));
   };
-  // The batch's maxTimestamp is the largest record timestamp, so it alone decides the upper
-  // bound; the lower bound (unlimited by default) needs every record.
   if (cfg_.timestamp_after_max_ms < std::numeric_limits<int64_t>::max() - now_ms &&
-      h.max_timestamp > now_ms + cfg_.timestamp_after_max_ms)
-    return invalid(h.max_timestamp);
-  if (cfg_.timestamp_before_max_ms < now_ms) {
-    int64_t lowest = now_ms - cfg_.timestamp_before_max_ms;
-    int64_t bad = 0;
-    bool found = false;
-    auto st = model::for_each_record(b.bytes, [&](const model::RecordView& r) -> Status {
-      int64_t ts = int64_t(uint64_t(h.base_timestamp) + uint64_t(r.timestamp_delta));
-      if (!found && ts < lowest) { found = true; bad = ts; }
-      return Status::OK();
-    });
-    if (!st.ok()) return st;
-    if (found) return invalid(bad);
-  }
+      stats.max_timestamp > now_ms + cfg_.timestamp_after_max_ms)
+    return invalid(stats.max_timestamp);
+  if (cfg_.timestamp_before_max_ms < now_ms && stats.min_timestamp < now_ms - cfg_.timestamp_before_max_ms)
+    return invalid(stats.min_timestamp);
   return Status::OK();
 }
 
@@ -96,14 +83,24 @@ Result<AppendInfo> Log::append(ByteView records, int32_t leader_epoch, int64_t n
   if (records.empty()) return make_error(ErrorCode::CORRUPT_MESSAGE, "no record batches");
   model::BatchIterator it(records);
   model::ValidateOptions opts;
+  // The largest record timestamp of each batch: the header's maxTimestamp is the client's
+  // claim, and some clients send -1 there (sarama before 1.45.1), so it is recomputed as
+  // Kafka's LogValidator does.
+  std::vector<int64_t> max_ts;
   bool first = true;
   while (auto b = it.next()) {
     if (b->bytes.size() > size_t(std::max(cfg_.max_message_bytes, 0)))
       return make_error(ErrorCode::MESSAGE_TOO_LARGE,
                         fmt::format("batch of {} bytes exceeds max.message.bytes {}", b->bytes.size(),
                                     cfg_.max_message_bytes));
-    if (auto s = model::validate_batch(b->bytes, opts); !s.ok()) return s.error();
-    if (auto s = check_timestamps(*b, now_ms); !s.ok()) return s.error();
+    model::BatchStats stats;
+    if (auto s = model::validate_batch(b->bytes, opts, &stats); !s.ok()) return s.error();
+    if (origin == AppendOrigin::client && b->header.producer_id >= 0 && b->header.base_sequence < 0)
+      return make_error(ErrorCode::INVALID_RECORD,
+                        fmt::format("Invalid sequence number {} in a batch of producer {}", b->header.base_sequence,
+                                    b->header.producer_id));
+    if (auto s = check_timestamps(stats, now_ms); !s.ok()) return s.error();
+    max_ts.push_back(stats.max_timestamp);
     if (first && origin == AppendOrigin::client) {
       // A retried batch is answered with where it went the first time.
       if (auto dup = producers_.find_duplicate(b->header)) {
@@ -128,18 +125,23 @@ Result<AppendInfo> Log::append(ByteView records, int32_t leader_epoch, int64_t n
   if (cfg_.log_append_time) info.log_append_time = now_ms;
   ProducerStateManager::Update update;
   size_t pos = 0;
-  while (pos < buf.size()) {
+  for (size_t i = 0; pos < buf.size(); ++i) {
     auto h = model::BatchHeader::parse(buf.data() + pos);
     std::span<uint8_t> batch(buf.data() + pos, h.size_bytes());
     model::set_base_offset(batch, next);
     model::set_partition_leader_epoch(batch, leader_epoch);
     h.base_offset = next;
-    int64_t ts = h.max_timestamp;
+    // As Kafka's LogValidator: the topic's message.timestamp.type decides the batch's type;
+    // LogAppendTime batches carry the broker's time, CreateTime ones the max of their records.
+    int64_t ts = max_ts[i];
     if (cfg_.log_append_time) {
-      model::set_max_timestamp(batch, model::TimestampType::log_append_time, now_ms);
       ts = now_ms;
-      h.max_timestamp = now_ms;
+      model::set_max_timestamp(batch, model::TimestampType::log_append_time, ts);
+    } else if (h.timestamp_type() != model::TimestampType::create_time || h.max_timestamp != ts) {
+      model::set_max_timestamp(batch, model::TimestampType::create_time, ts);
     }
+    h.max_timestamp = ts;
+    h.attributes = int16_t(load_be16(batch.data() + model::batch_field::attributes));
     if (auto s = stage_producer(update, h, ByteView(batch.data(), batch.size()), origin); !s.ok()) return s.error();
     int64_t last = next + h.last_offset_delta;
     if (ts > info.max_timestamp || info.offset_of_max_timestamp < 0) {
@@ -402,7 +404,12 @@ Status Log::advance_log_start_offset(int64_t offset) {
 
 Status Log::truncate_to(int64_t offset) {
   if (offset < 0) return make_error(ErrorCode::OFFSET_OUT_OF_RANGE, "negative truncation offset");
-  if (offset >= log_end_offset()) return Status::OK();
+  if (offset >= log_end_offset()) {
+    // No data to drop, but as Kafka's UnifiedLog.truncateTo the epoch cache is still cut at the
+    // LEO: a replica that led an epoch and wrote nothing in it keeps that epoch's entry (start
+    // = LEO), would send it as its last fetched epoch and be told to truncate here forever.
+    return epochs_->truncate_from_end(log_end_offset());
+  }
   if (offset < log_start_offset_ || offset <= segments_.begin()->first) return truncate_fully_and_start_at(offset);
   while (segments_.rbegin()->first >= offset) {
     auto it = std::prev(segments_.end());

@@ -63,7 +63,8 @@ class Log {
   // by batch: the log is cut at the first invalid byte (torn tail, bad CRC) and later segments
   // dropped; their indexes are rebuilt. With a clean-shutdown marker nothing is scanned but
   // the indexes are sanity-checked (a failing segment is recovered).
-  // log_start_offset: from log-start-offset-checkpoint, or -1 unknown.
+  // log_start_offset: from log-start-offset-checkpoint, or -1 unknown; a value past the log end
+  // of existing data is a corrupt checkpoint: logged and ignored, nothing is deleted.
   static Result<std::unique_ptr<Log>> open(std::filesystem::path dir, LogConfig cfg, int64_t recovery_point,
                                            int64_t log_start_offset, int64_t now_ms = -1);
 
@@ -142,6 +143,7 @@ class Log {
   Status advance_log_start_offset(int64_t offset);
   // Removes every batch whose last offset >= offset (a batch holding offset goes whole, so the
   // LEO may end below offset). offset < log start empties the log and restarts it at offset.
+  // offset >= LEO drops no data but still drops leader epochs starting at or after the LEO.
   Status truncate_to(int64_t offset);
   // Removes everything and restarts the log at offset (follower far behind the leader).
   Status truncate_fully_and_start_at(int64_t offset);
@@ -160,8 +162,9 @@ class Log {
   bool should_roll(uint64_t incoming_bytes, int64_t incoming_max_ts, int64_t last_offset, int64_t now_ms) const;
   Status write(Bytes& batches, int64_t now_ms, AppendInfo& info, int32_t leader_epoch);
   Status delete_oldest(size_t n, int64_t now_ms);
-  // INVALID_TIMESTAMP when a CreateTime record is outside the configured bounds around now_ms.
-  Status check_timestamps(const model::BatchRef& batch, int64_t now_ms) const;
+  // INVALID_TIMESTAMP when a CreateTime record (its range in stats) is outside the configured
+  // bounds around now_ms.
+  Status check_timestamps(const model::BatchStats& stats, int64_t now_ms) const;
   // Stages one batch (final offsets in h) into u; control batches have their marker parsed.
   Status stage_producer(ProducerStateManager::Update& u, const model::BatchHeader& h, ByteView batch,
                         AppendOrigin origin) const;

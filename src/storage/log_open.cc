@@ -130,11 +130,15 @@ Status Log::load(int64_t recovery_point, int64_t log_start_offset, int64_t now_m
   }
 
   int64_t leo = log_end_offset();
-  log_start_offset_ = std::max(log_start_offset, segments_.begin()->first);
-  if (log_start_offset_ > leo) {
-    if (auto s = truncate_fully_and_start_at(log_start_offset_); !s.ok()) return s;
-    leo = log_end_offset();
+  if (log_start_offset > leo && !fresh) {
+    // The checkpoint is wrong (corrupt, or written for data a crash then cut): a start offset
+    // past the data is never a reason to delete it.
+    GLOG_WARN("{}: the log-start-offset-checkpoint says {}, past the log end offset {}; ignoring it and keeping "
+              "the data from offset {}",
+              dir_.string(), log_start_offset, leo, segments_.begin()->first);
+    log_start_offset = -1;
   }
+  log_start_offset_ = std::max(log_start_offset, segments_.begin()->first);
   recovery_point_ = leo;
   if (auto s = epochs_->truncate_from_end(leo); !s.ok()) return s;
   if (auto s = epochs_->truncate_from_start(log_start_offset_); !s.ok()) return s;

@@ -444,6 +444,21 @@ TEST(Log, OpenHonoursTheLogStartOffsetCheckpoint) {
   EXPECT_TRUE(std::filesystem::exists(d.path() / "u-0" / (format_offset_name(42) + ".log")));
 }
 
+TEST(Log, ALogStartOffsetPastTheLogEndIsIgnoredNotObeyed) {
+  // A corrupt (or crash-outrun) log-start-offset-checkpoint must never empty a partition.
+  TempDir d;
+  auto dir = d.path() / "t-0";
+  {
+    auto log = open_log(dir);
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE(log->append(batch(1, i), 0, 1000).ok());
+    ASSERT_TRUE(log->close().ok());
+  }
+  auto log = open_log(dir, small_config(), -1, 1000000);
+  EXPECT_EQ(log->log_start_offset(), 0);
+  EXPECT_EQ(log->log_end_offset(), 10);
+  EXPECT_EQ(read_all(*log).size(), 10u);
+}
+
 TEST(Log, DestroyRemovesThePartitionDir) {
   TempDir d;
   auto dir = d.path() / "t-0";
@@ -475,6 +490,105 @@ TEST(Log, RecordTimestampsOutsideTheConfiguredBoundsAreInvalid) {
   cfg.log_append_time = true;  // LogAppendTime ignores the producer's timestamps
   log->set_config(cfg);
   EXPECT_TRUE(log->append(batch(2, now + 999999), 0, now).ok());
+}
+
+
+// A batch as sarama before 1.45.1 sends it: the header's maxTimestamp is -1 (CRC resealed), the
+// records carry real timestamps.
+Bytes batch_with_header_max_ts(int n, int64_t ts, int64_t header_max_ts, size_t value_size = 10) {
+  Bytes b = batch(n, ts, value_size);
+  model::set_max_timestamp(std::span<uint8_t>(b.data(), b.size()), model::TimestampType::create_time, header_max_ts);
+  return b;
+}
+
+TEST(Log, RecomputesTheMaxTimestampOfAClientBatchAsKafkaDoes) {
+  TempDir d;
+  auto log = open_log(d.path() / "t-0");
+  // Past the 512-byte index interval many times, in several segments: every index append must
+  // stay valid (this aborted the broker in the time index before).
+  for (int i = 0; i < 80; ++i) {
+    int64_t header_ts = i % 3 == 0 ? -1 : (i % 3 == 1 ? 5 : 1000 * i + 99999);
+    auto a = log->append(batch_with_header_max_ts(4, 1000 * i, header_ts, 200), 0, 1000000);
+    ASSERT_TRUE(a.ok()) << i << ": " << a.error().message;
+    EXPECT_EQ(a->max_timestamp, 1000 * i + 3) << i;
+  }
+  ASSERT_GT(log->segment_count(), 2u);
+  for (const auto& b : read_all(*log)) {
+    EXPECT_TRUE(model::validate_batch(b).ok());
+    auto h = model::BatchHeader::parse(b.data());
+    EXPECT_EQ(h.max_timestamp, h.base_timestamp + 3);
+    EXPECT_EQ(h.timestamp_type(), model::TimestampType::create_time);
+  }
+  auto found = log->offset_for_timestamp(40000);
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->first, 160);
+  EXPECT_EQ(log->max_timestamp_and_offset(), (std::pair<int64_t, int64_t>{79003, 319}));
+}
+
+TEST(Log, BatchesWithoutTimestampsNeverBreakTheTimeIndexOrRecovery) {
+  TempDir d;
+  auto dir = d.path() / "t-0";
+  {
+    auto log = open_log(dir);
+    // Records without timestamps (-1 each, so -1 is the true max): nothing for the time index.
+    for (int i = 0; i < 30; ++i) {
+      auto a = log->append(batch_with_header_max_ts(2, -1, -1, 300), 0, 1000000);
+      ASSERT_TRUE(a.ok()) << i << ": " << a.error().message;
+    }
+    ASSERT_TRUE(log->close().ok());
+  }
+  // Recovery of every segment (no recovery point) must not invent an entry at offset -1.
+  {
+    auto log = open_log(dir, small_config(), 0);
+    for (int i = 0; i < 30; ++i) {
+      auto a = log->append(batch(2, 5000 + i, 300), 0, 1000000);
+      ASSERT_TRUE(a.ok()) << i << ": " << a.error().message;
+    }
+    ASSERT_TRUE(log->close().ok());
+  }
+  auto log = open_log(dir, small_config(), 0);
+  auto a = log->append(batch(2, 9000, 300), 0, 1000000);
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".timeindex") continue;
+    int64_t base = std::stoll(entry.path().stem().string());
+    Bytes t = read_file(entry.path());
+    ASSERT_EQ(t.size() % 12, 0u);
+    for (size_t i = 0; i < t.size(); i += 12) {
+      EXPECT_GE(int64_t(load_be64(t.data() + i)), 0) << entry.path();
+      EXPECT_LT(load_be32(t.data() + i + 8), 1000u) << entry.path() << " base " << base;
+    }
+  }
+}
+
+TEST(Log, RefusesAnIdempotentBatchWithoutASequence) {
+  TempDir d;
+  auto log = open_log(d.path() / "t-0");
+  model::BatchBuilder b;
+  b.producer(7, 0, -1);
+  b.add(std::string_view("k"), std::string_view("v"), 100);
+  EXPECT_EQ(code_of(log->append(*b.build(), 0, 1000)), int16_t(ErrorCode::INVALID_RECORD));
+}
+
+
+TEST(Log, TruncationAtTheEndStillDropsEpochsThatStartThere) {
+  // A replica led epoch 2 and wrote nothing in it; the new leader's diverging epoch ends at
+  // this replica's LEO. Kafka cuts the epoch cache even though no data goes.
+  TempDir d;
+  auto log = open_log(d.path() / "t-0");
+  ASSERT_TRUE(log->append(batch(3, 100), 1, 1000).ok());
+  ASSERT_TRUE(log->assign_epoch(2, 3).ok());
+  ASSERT_EQ(log->epochs().latest()->epoch, 2);
+  ASSERT_TRUE(log->truncate_to(3).ok());
+  EXPECT_EQ(log->log_end_offset(), 3);
+  ASSERT_TRUE(log->epochs().latest().has_value());
+  EXPECT_EQ(log->epochs().latest()->epoch, 1);
+  // And the cut persists.
+  ASSERT_TRUE(log->close().ok());
+  log.reset();
+  log = open_log(d.path() / "t-0");
+  EXPECT_EQ(log->epochs().latest()->epoch, 1);
 }
 
 }  // namespace

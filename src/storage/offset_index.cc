@@ -1,5 +1,9 @@
 #include "storage/offset_index.h"
 
+#include <fmt/format.h>
+
+#include "model/error_code.h"
+
 namespace gregor::storage {
 
 Result<OffsetIndex> OffsetIndex::open(const std::filesystem::path& path, int64_t base_offset, size_t max_bytes) {
@@ -29,10 +33,15 @@ OffsetIndex::Entry OffsetIndex::lookup(int64_t target) const {
 }
 
 Status OffsetIndex::append(int64_t offset, uint32_t position) {
-  GREGOR_ASSERT(offset >= base_ && offset - base_ <= int64_t(UINT32_MAX));
+  auto bad = [&](int64_t after, uint32_t after_pos) {
+    return model::make_error(model::ErrorCode::KAFKA_STORAGE_ERROR,
+                             fmt::format("offset index {}: entry ({}, {}) does not fit after ({}, {}) in a segment at {}",
+                                         path().string(), offset, position, after, after_pos, base_));
+  };
+  if (offset < base_ || offset - base_ > int64_t(UINT32_MAX)) return bad(base_, 0);
   if (entries() > 0) {
     Entry last = entry(entries() - 1);
-    GREGOR_ASSERT(offset > last.offset && position > last.position);
+    if (offset <= last.offset || position <= last.position) return bad(last.offset, last.position);
   }
   uint8_t e[kEntrySize];
   store_be32(e, uint32_t(offset - base_));

@@ -31,10 +31,13 @@ class OffsetIndex {
   // The last entry with offset <= target, or {base_offset, 0} if none.
   Entry lookup(int64_t target) const;
 
-  // REQUIRES: offset and position greater than the last entry's; offset - base fits uint32.
+  // Offset and position must exceed the last entry's and offset - base fit uint32; otherwise
+  // KAFKA_STORAGE_ERROR and nothing is written.
   Status append(int64_t offset, uint32_t position);
   // Drops entries whose position is >= position.
   Status truncate_to_position(uint64_t position);
+  // Keeps the first n entries (n <= entries()).
+  Status truncate_to_entries(size_t n) { return file_.truncate_entries(n); }
   Status rewrite(const std::vector<Entry>& entries);
   Status datasync() { return file_.datasync(); }
   void set_max_bytes(size_t n) { file_.set_max_bytes(n); }

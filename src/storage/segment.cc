@@ -131,7 +131,7 @@ Result<RecoveryStats> Segment::recover(LeaderEpochCache* epochs, bool sealed, in
     }
     if (since_entry > uint64_t(cfg_.index_interval_bytes)) {
       idx.push_back({h.last_offset(), uint32_t(b->position)});
-      if (tidx.empty() || max_ts > tidx.back().timestamp) tidx.push_back({max_ts, max_ts_offset});
+      if (max_ts > (tidx.empty() ? -1 : tidx.back().timestamp)) tidx.push_back({max_ts, max_ts_offset});
       since_entry = 0;
     }
     since_entry += b->size;
@@ -162,30 +162,62 @@ Result<RecoveryStats> Segment::recover(LeaderEpochCache* epochs, bool sealed, in
 
 Status Segment::append(ByteView batches) {
   if (batches.empty()) return Status::OK();
+  // The offsets must continue this segment; a caller's mistake becomes an error, not a crash.
+  {
+    model::BatchIterator check(batches);
+    int64_t next = next_offset_;
+    while (auto b = check.next()) {
+      const BatchHeader& h = b->header;
+      if (h.base_offset < next || !can_hold(h.last_offset()))
+        return model::make_error(model::ErrorCode::KAFKA_STORAGE_ERROR,
+                                 fmt::format("segment {}: batch at {}..{} does not follow offset {}", base_offset_,
+                                             h.base_offset, h.last_offset(), next));
+      next = h.last_offset() + 1;
+    }
+    if (check.stop() != model::BatchIterator::Stop::clean_end)
+      return model::make_error(model::ErrorCode::CORRUPT_MESSAGE,
+                               fmt::format("segment {}: append of a partial or malformed batch", base_offset_));
+  }
   if (auto s = log_->pwrite_all(batches, size_); !s.ok()) {
     (void)log_->truncate(size_);  // best effort: drop a partial write
     return s;
   }
+  // On an index failure the append is undone whole, so the file and the bookkeeping agree.
+  const uint64_t old_size = size_, old_since = bytes_since_index_entry_;
+  const int64_t old_next = next_offset_, old_max_ts = max_timestamp_, old_max_ts_offset = offset_of_max_timestamp_,
+                old_first_ts = first_batch_timestamp_;
+  const size_t old_idx = index_->entries(), old_tidx = time_index_->entries();
   model::BatchIterator it(batches);
   uint64_t pos = size_;
+  Status st = Status::OK();
   while (auto b = it.next()) {
     const BatchHeader& h = b->header;
-    GREGOR_ASSERT(h.base_offset >= next_offset_ && can_hold(h.last_offset()));
     if (size_ == 0 && pos == 0) first_batch_timestamp_ = h.max_timestamp;
     if (h.max_timestamp > max_timestamp_) {
       max_timestamp_ = h.max_timestamp;
       offset_of_max_timestamp_ = h.last_offset();
     }
     if (bytes_since_index_entry_ > uint64_t(cfg_.index_interval_bytes)) {
-      if (auto s = index_->append(h.last_offset(), uint32_t(pos)); !s.ok()) return s;
-      if (auto s = time_index_->maybe_append(max_timestamp_, offset_of_max_timestamp_); !s.ok()) return s;
+      st = index_->append(h.last_offset(), uint32_t(pos));
+      if (st.ok()) st = time_index_->maybe_append(max_timestamp_, offset_of_max_timestamp_);
+      if (!st.ok()) break;
       bytes_since_index_entry_ = 0;
     }
     bytes_since_index_entry_ += b->bytes.size();
     pos += b->bytes.size();
     next_offset_ = h.last_offset() + 1;
   }
-  GREGOR_ASSERT(it.stop() == model::BatchIterator::Stop::clean_end);
+  if (!st.ok()) {
+    (void)log_->truncate(old_size);
+    (void)index_->truncate_to_entries(old_idx);
+    (void)time_index_->truncate_to_entries(old_tidx);
+    next_offset_ = old_next;
+    max_timestamp_ = old_max_ts;
+    offset_of_max_timestamp_ = old_max_ts_offset;
+    first_batch_timestamp_ = old_first_ts;
+    bytes_since_index_entry_ = old_since;
+    return st;
+  }
   size_ = pos;
   dirty_ = true;
   return Status::OK();

@@ -1,5 +1,9 @@
 #include "storage/time_index.h"
 
+#include <fmt/format.h>
+
+#include "model/error_code.h"
+
 namespace gregor::storage {
 
 Result<TimeIndex> TimeIndex::open(const std::filesystem::path& path, int64_t base_offset, size_t max_bytes) {
@@ -36,10 +40,14 @@ std::optional<TimeIndex::Entry> TimeIndex::lookup_before(int64_t ts) const {
 
 Status TimeIndex::maybe_append(int64_t timestamp, int64_t offset, bool skip_full_check) {
   if (!skip_full_check && full()) return Status::OK();
+  // As Kafka's, an empty index behaves as if its last entry were (-1, base offset): a batch
+  // without timestamps (-1) adds nothing.
   auto l = last();
-  if (l && timestamp <= l->timestamp) return Status::OK();
-  if (l) GREGOR_ASSERT(offset >= l->offset);
-  GREGOR_ASSERT(offset >= base_ && offset - base_ <= int64_t(UINT32_MAX));
+  if (timestamp <= (l ? l->timestamp : -1)) return Status::OK();
+  if ((l && offset < l->offset) || offset < base_ || offset - base_ > int64_t(UINT32_MAX))
+    return model::make_error(model::ErrorCode::KAFKA_STORAGE_ERROR,
+                             fmt::format("time index {}: entry ({}, {}) does not fit after {} in a segment at {}",
+                                         path().string(), timestamp, offset, l ? l->offset : base_, base_));
   uint8_t e[kEntrySize];
   store_be64(e, uint64_t(timestamp));
   store_be32(e + 8, uint32_t(offset - base_));

@@ -33,11 +33,14 @@ class TimeIndex {
   // The last entry with timestamp < ts (every record at or before its offset is older than ts).
   std::optional<Entry> lookup_before(int64_t ts) const;
 
-  // Appends (timestamp, offset) if timestamp exceeds the last entry's; unless skip_full_check,
-  // does nothing when full. REQUIRES: offset >= the last entry's offset.
+  // Appends (timestamp, offset) if timestamp exceeds the last entry's (-1 when empty, so a -1
+  // timestamp adds nothing); unless skip_full_check, does nothing when full. An offset below
+  // the last entry's or outside the segment's uint32 range is a KAFKA_STORAGE_ERROR.
   Status maybe_append(int64_t timestamp, int64_t offset, bool skip_full_check = false);
   // Drops entries whose offset is >= offset.
   Status truncate_to_offset(int64_t offset);
+  // Keeps the first n entries (n <= entries()).
+  Status truncate_to_entries(size_t n) { return file_.truncate_entries(n); }
   Status rewrite(const std::vector<Entry>& entries);
   Status datasync() { return file_.datasync(); }
   void set_max_bytes(size_t n) { file_.set_max_bytes(n); }

@@ -293,6 +293,33 @@ void checkpoint_seeds() {
                          "controller.quorum.voters=1@127.0.0.1:9093\r\n"));
 }
 
+// Programs for fuzz_log_append (see its run()): opcode bytes and their operands.
+void log_append_seeds() {
+  // Client appends whose header max timestamp is -1 (sarama before 1.45.1), enough to pass
+  // the index interval and roll: the crash of issue 12 item 0.
+  Bytes sarama;
+  for (int i = 0; i < 24; ++i) {
+    const uint8_t shape = uint8_t(3 + (i % 2) * 8);  // 4 records; none or gzip
+    for (uint8_t b : {uint8_t(0), shape, uint8_t(0), uint8_t(i), uint8_t(40), uint8_t(1)}) sarama.push_back(b);
+  }
+  write("log_append", "sarama_max_timestamp_minus_one", sarama);
+  // Appends, a roll, a crash restart, more appends, a truncation, a clean restart.
+  Bytes mixed;
+  auto append = [&](uint8_t shape, uint8_t lie) {
+    for (uint8_t b : {uint8_t(0), shape, uint8_t(0), uint8_t(7), uint8_t(30), lie}) mixed.push_back(b);
+  };
+  for (int i = 0; i < 6; ++i) append(uint8_t(i), uint8_t(i % 3 == 2 ? 0 : i % 3));
+  mixed.push_back(4);
+  mixed.push_back(7);
+  for (int i = 0; i < 6; ++i) append(uint8_t(0x80 | i), 1);  // records without timestamps
+  for (uint8_t b : {uint8_t(3), uint8_t(2), uint8_t(0), uint8_t(9), uint8_t(20), uint8_t(0)}) mixed.push_back(b);
+  mixed.push_back(5);
+  mixed.push_back(3);
+  mixed.push_back(6);
+  for (int i = 0; i < 4; ++i) append(uint8_t(0x40 | i), 0);  // idempotent
+  write("log_append", "mixed_program", mixed);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -303,6 +330,7 @@ int main(int argc, char** argv) {
   g_out = argv[1];
   batch_seeds();
   log_recovery_seeds();
+  log_append_seeds();
   request_seeds();
   checkpoint_seeds();
   return 0;

@@ -2,6 +2,8 @@
 dump-log (kafka-dump-log style), perf produce/consume."""
 import json
 import re
+import subprocess
+import time
 
 import pytest
 
@@ -126,3 +128,78 @@ def test_serve_refuses_a_port_another_process_listens_on(shared, tmp_path):
                           "--set", f"log.dirs={tmp_path / 'data'}", timeout=30, check=False)
     assert rc != 0
     assert "in use" in (out + err), out + err
+
+
+def _serve_args(shared, data_dir, *extra):
+    controller = shared.controller_port + 1 if shared.controller_port < 65535 else 1024
+    port = shared.port + 2 if shared.port < 65533 else 1025
+    return ["serve", "--set", "node.id=1", "--set", "process.roles=broker,controller",
+            "--set", f"listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller}",
+            "--set", f"controller.quorum.voters=1@127.0.0.1:{controller}",
+            "--set", f"log.dirs={data_dir}", *extra]
+
+
+def test_a_second_process_cannot_open_a_running_nodes_log_dir(shared):
+    """Issue 12 item 4: a second `gregor serve` on the same log.dirs is refused at once and
+    touches nothing (the first node's .lock is held)."""
+    quorum_state = shared.data_dir / "__cluster_metadata-0" / "quorum-state"
+    before = quorum_state.read_bytes() if quorum_state.exists() else None
+    rc, out, err = gregor(*_serve_args(shared, shared.data_dir), timeout=30, check=False)
+    assert rc == 1, (rc, out, err)
+    assert "in use by another process" in out + err, out + err
+    if before is not None:
+        assert quorum_state.read_bytes() == before
+    shared.assert_alive()
+
+
+@pytest.mark.parametrize("listener", ["SSL", "SASL_PLAINTEXT", "SASL_SSL"])
+def test_serve_refuses_security_protocols_it_cannot_serve(shared, tmp_path, listener):
+    """Issue 12 item 12: never serve a SASL/SSL listener in clear text."""
+    args = _serve_args(shared, tmp_path / "data")
+    i = args.index(next(a for a in args if a.startswith("listeners=")))
+    args[i] = args[i].replace("PLAINTEXT://", f"{listener}://", 1)
+    rc, out, err = gregor(*args, timeout=30, check=False)
+    assert rc != 0
+    assert f"uses security protocol {listener}" in out + err, out + err
+
+
+def test_kafka_keys_warn_and_typos_are_errors_with_a_suggestion(shared, tmp_path):
+    """Issue 12 item 20: a Kafka server.properties key Gregor does not apply is a warning (the node
+    starts); a key neither knows is an error that suggests the near miss."""
+    rc, out, err = gregor(*_serve_args(shared, tmp_path / "data", "--set", "log.retention.hourz=5"),
+                          timeout=30, check=False)
+    assert rc != 0
+    assert "did you mean 'log.retention.hours'" in out + err, out + err
+    props = tmp_path / "server.properties"
+    props.write_text("zookeeper.connect=localhost:2181\nmetric.reporters=\nssl.keystore.location=/nonexistent\n")
+    proc = subprocess.Popen([itlib.GREGOR_BIN, "serve", "--config", str(props),
+                             *_serve_args(shared, tmp_path / "data2")[1:]],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        seen = b""
+        deadline = time.monotonic() + 30
+        while b"serving on" not in seen and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            seen += line
+        text = seen.decode(errors="replace")
+        assert "serving on" in text, text
+        warning = [l for l in text.splitlines() if "accepted but not applied" in l]
+        assert len(warning) == 1, text
+        for key in ("zookeeper.connect", "metric.reporters", "ssl.keystore.location"):
+            assert key in warning[0], warning
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_argument_errors_print_one_gregor_line_and_exit_1():
+    """Issue 12 item 21: CLI11's own exit codes (105-109) are not what the README promises."""
+    for args in (["topics", "create"], ["topics", "list", "--no-such-flag"], ["no-such-command"],
+                 ["perf", "produce", "--records", "many"]):
+        rc, out, err = gregor(*args, timeout=30, check=False)
+        assert rc == 1, (args, rc, out, err)
+        assert err.startswith("gregor: "), (args, err)
+    rc, out, _ = gregor("--help", timeout=30, check=False)
+    assert rc == 0 and "serve" in out

@@ -153,6 +153,32 @@ def test_fetch_max_bytes_returns_at_least_one_batch(broker):
                                                 max_bytes=100))
         assert err == 0
         assert parts[(topic, 0)][2] > 5000 and parts[(topic, 1)][2] == 0, parts
-        # max.partition.fetch.bytes of 10 still returns one whole batch per partition.
+        # max.partition.fetch.bytes of 10: as in Kafka (KIP-74), only the first non-empty
+        # partition may exceed its limit, with one whole batch.
         err, _, parts = fetch(c, fetch_v12_body([(topic, 0, 0, 10), (topic, 1, 0, 10)]))
-        assert parts[(topic, 0)][2] > 5000 and parts[(topic, 1)][2] > 5000, parts
+        assert parts[(topic, 0)][2] > 5000 and parts[(topic, 1)][2] == 0, parts
+
+
+def test_fetch_answer_never_exceeds_fetch_max_bytes_beyond_one_batch(broker):
+    """Issue 12 item 13: with max.partition.fetch.bytes 20 MB and fetch.max.bytes 1 MB the answer
+    was 19 MB and the client dropped it. Each partition reads at most the bytes left."""
+    topic = "bytecap"
+    import itlib
+    itlib.create_topic(broker.bootstrap, topic, 2)
+    value = b"x" * 200_000
+    with kwire.Conn("127.0.0.1", broker.port) as c:
+        for _ in range(8):
+            produce(c, topic, 0, [value])
+            produce(c, topic, 1, [value])
+        limit = 1_000_000
+        err, _, parts = fetch(c, fetch_v12_body([(topic, 0, 0, 20_000_000), (topic, 1, 0, 20_000_000)],
+                                                max_bytes=limit))
+        assert err == 0
+        first, second = parts[(topic, 0)][2], parts[(topic, 1)][2]
+        assert 0 < first <= limit, parts
+        assert first + second <= limit, parts
+        assert first >= 4 * 200_000, parts  # as many whole batches as fit, not just one
+        # The second partition gets the whole batches that still fit, then the next fetch of it alone
+        # is capped the same way.
+        err, _, parts = fetch(c, fetch_v12_body([(topic, 1, 0, 20_000_000)], max_bytes=limit))
+        assert 0 < parts[(topic, 1)][2] <= limit, parts

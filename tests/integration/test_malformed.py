@@ -166,6 +166,32 @@ def test_api_versions_v3_advertises_what_the_clients_use(rb):
     assert apis[1][0] <= 4, f"Fetch advertised as {apis[1]}"
 
 
+def test_api_versions_v3_reports_the_features_as_a_kraft_broker(rb):
+    """Issue 12 item 15: a KRaft broker always lists its supported and finalized features
+    (metadata.version at least), or Admin.describeFeatures() and kafka-features print nothing."""
+    with conn(rb) as c:
+        r = c.request(kwire.API_VERSIONS, 3, kwire.api_versions_v3_body(), flexible=True)
+        assert r.i16() == 0
+        r.compact_array(lambda rr: (rr.i16(), rr.i16(), rr.i16(), rr.tags()))
+        r.i32()  # throttle
+        supported, finalized, epoch = {}, {}, None
+        for _ in range(r.uvarint()):
+            tag, size = r.uvarint(), r.uvarint()
+            sub = kwire.Reader(r._take(size))
+            if tag == 0:
+                for name, lo, hi in sub.compact_array(lambda x: (x.compact_string(), x.i16(), x.i16(), x.tags())[:3]):
+                    supported[name] = (lo, hi)
+            elif tag == 1:
+                epoch = sub.i64()
+            elif tag == 2:
+                for name, hi, lo in sub.compact_array(lambda x: (x.compact_string(), x.i16(), x.i16(), x.tags())[:3]):
+                    finalized[name] = (lo, hi)
+    assert supported.get("metadata.version") == (7, 21), supported
+    assert finalized.get("metadata.version") == (21, 21), finalized   # 3.9-IV0
+    assert "transaction.version" in supported and "transaction.version" not in finalized
+    assert epoch is not None and epoch >= 0
+
+
 def test_produce_unsupported_version_closes(rb):
     """Produce v99: Kafka refuses versions it does not know by closing the connection."""
     with conn(rb) as c:

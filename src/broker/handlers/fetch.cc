@@ -1,8 +1,9 @@
 // Fetch (1): reads whole batches from partition logs on their owner shards and returns them as
 // file slices (sent with sendfile). read_committed fetches stop at the last stable offset and
-// list the aborted transactions overlapping the batches returned. Honours max.partition.fetch.bytes (per partition),
-// fetch.max.bytes (per response; the first batch is always returned whole so consumers make
-// progress), and long polling: when fewer than fetch.min.bytes are ready the request waits up
+// list the aborted transactions overlapping the batches returned. Honours max.partition.fetch.bytes (per partition)
+// and fetch.max.bytes (per response) as Kafka's ReplicaManager does: each partition reads at
+// most min(its limit, the bytes left in the response), in request order, and only the first
+// non-empty partition may exceed that with one whole batch (so consumers make progress). Long polling: when fewer than fetch.min.bytes are ready the request waits up
 // to fetch.max.wait.ms, woken by appends (no busy waiting). Incremental fetch sessions per
 // KIP-227 (broker/fetch_session.h).
 // A Fetch with a replica id is a follower's: it reads up to the leader's log end (not the high
@@ -23,6 +24,7 @@
 #include "base/log.h"
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
+#include "model/record_batch.h"
 #include "protocol/generated/messages.h"
 #include "replication/divergence.h"
 #include "replication/fetch_check.h"
@@ -54,6 +56,25 @@ struct ReadOutcome {
   io::FileSlice slice;
   std::optional<replication::DivergingEpoch> diverging;
 };
+
+// The longest prefix of whole batches of `slice` within limit bytes (possibly empty): the
+// batch lengths are read from the file (the 12-byte framing of each batch).
+io::FileSlice whole_batches_within(const io::FileSlice& slice, uint64_t limit) {
+  io::FileSlice out{slice.file, slice.position, 0};
+  if (!slice.file) return out;
+  Bytes frame;
+  while (out.size < slice.size) {
+    if (slice.size - out.size < model::kLogOverhead) break;
+    frame.clear();
+    if (!slice.file->pread_exact(slice.position + out.size, model::kLogOverhead, frame).ok()) break;
+    int32_t length = int32_t(load_be32(frame.data() + 8));
+    if (length < 0) break;
+    uint64_t batch = uint64_t(length) + model::kLogOverhead;
+    if (out.size + batch > slice.size || out.size + batch > limit) break;
+    out.size += batch;
+  }
+  return out;
+}
 
 class TimerWaiter final : public FetchWaiter {
  public:
@@ -235,7 +256,7 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
       auto waiter_ref = waiter;
       size_t my_shard = local.shard;
       auto got = co_await broker.shards().invoke_on(shard, [&broker, sh = shard, &items, &waiter_ref, my_shard,
-                                                            replica_id, replica_epoch, read_committed] {
+                                                            replica_id, replica_epoch, read_committed, max_bytes] {
         std::vector<std::pair<size_t, ReadOutcome>> out;
         auto& st = broker.state(sh);
         for (const auto& [i, w] : items) {
@@ -243,7 +264,11 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
           Partition* p = st.find(w.topic, w.partition);
           if (replica_id >= 0) {
             if (!p) o.error = st.image->find_topic(w.topic) ? kNotLeaderOrFollower : kUnknownTopic;
-            else o = follower_read(broker, *p, w, replica_id, replica_epoch);
+            else {
+              Wanted capped = w;
+              capped.max_bytes = std::min(w.max_bytes, max_bytes);
+              o = follower_read(broker, *p, capped, replica_id, replica_epoch);
+            }
             if (waiter_ref && o.error == 0 && o.slice.size == 0 && !o.diverging)
               p->waiters.push_back(WaiterRef{my_shard, waiter_ref});
           } else if (!p || !p->is_leader()) {
@@ -264,7 +289,9 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
               o.error = kOffsetOutOfRange;
             } else if (w.fetch_offset < upper) {
               int64_t end = w.fetch_offset;
-              auto slice = p->log->read(w.fetch_offset, std::max(w.max_bytes, 1), upper, true, &end);
+              // No partition reads past the response's limit (beyond one whole first batch).
+              const int32_t limit = std::max(std::min(w.max_bytes, max_bytes), 1);
+              auto slice = p->log->read(w.fetch_offset, limit, upper, true, &end);
               if (!slice.ok()) o.error = slice.error().code;
               else o.slice = *slice;
               if (read_committed && o.slice.size > 0) o.aborted = p->log->aborted_transactions(w.fetch_offset, end);
@@ -278,14 +305,19 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
       });
       for (auto& [i, o] : got) outcomes[i] = o;
     }
-    // Apply fetch.max.bytes in request order: the first non-empty partition is returned whole.
+    // Apply fetch.max.bytes in request order: the first non-empty partition keeps its read
+    // (at least one whole batch); later ones are cut to the whole batches that still fit.
     for (size_t i = 0; i < outcomes.size(); ++i) {
       auto& o = outcomes[i];
       if (o.error != 0 || o.diverging) any_error = true;  // answer at once
       if (o.slice.size == 0) continue;
-      if (!first && int64_t(o.slice.size) > budget) {
-        o.slice = io::FileSlice{};
-        continue;
+      if (!first) {
+        const uint64_t allowed = uint64_t(std::max<int64_t>(std::min<int64_t>(budget, requested[i].max_bytes), 0));
+        if (o.slice.size > allowed) o.slice = whole_batches_within(o.slice, allowed);
+        if (o.slice.size == 0) {
+          o.slice = io::FileSlice{};
+          continue;
+        }
       }
       first = false;
       budget -= o.slice.size;

@@ -11,6 +11,20 @@ namespace gregor::proto { struct FetchRequest; }
 namespace gregor::broker::handlers {
 
 asio::awaitable<net::HandlerResult> api_versions(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> describe_topic_partitions(RequestContext& ctx);
+// features_off.cc: APIs answered as Kafka answers them with the feature off.
+asio::awaitable<net::HandlerResult> describe_acls(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> create_acls(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> delete_acls(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> sasl_handshake(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> sasl_authenticate(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> create_delegation_token(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> renew_delegation_token(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> expire_delegation_token(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> describe_delegation_token(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> list_partition_reassignments(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> describe_client_quotas(RequestContext& ctx);
+asio::awaitable<net::HandlerResult> describe_user_scram_credentials(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> metadata(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> produce(RequestContext& ctx);
 asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx);

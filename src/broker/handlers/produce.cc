@@ -12,10 +12,13 @@
 #include <map>
 
 #include "base/clock.h"
+#include "base/log.h"
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
+#include "broker/log_dir_failure.h"
 #include "metadata/log_config.h"
 #include "model/batch_iterator.h"
+#include "model/error_code.h"
 #include "protocol/generated/messages.h"
 
 namespace gregor::broker::handlers {
@@ -60,11 +63,13 @@ struct PartitionWork {
   std::string topic;
   int32_t partition;
   SharedSlice records;
+  size_t slot;  // index into the request's flat partition list (slot_position)
 };
 
 struct PartitionOutcome {
   size_t topic_index;
   size_t partition_index;
+  size_t slot;
   int16_t error = 0;
   std::string message;
   int64_t base_offset = -1;
@@ -84,6 +89,9 @@ asio::awaitable<net::HandlerResult> produce(RequestContext& ctx) {
 
   proto::ProduceResponse resp;
   std::map<size_t, std::vector<PartitionWork>> by_shard;
+  // (topic index, partition index) of each slot an acks=all completion names: any number of
+  // partitions, no packing into bits.
+  std::vector<std::pair<size_t, size_t>> slot_position;
   for (size_t ti = 0; ti < req->topic_data.size(); ++ti) {
     auto& td = req->topic_data[ti];
     proto::ProduceResponse::TopicProduceResponse tr;
@@ -109,7 +117,8 @@ asio::awaitable<net::HandlerResult> produce(RequestContext& ctx) {
         pr.error_code = kInvalidRecord;  // without a message, as Kafka answers it
       } else {
         by_shard[broker.owner_of(topic->name, pd.index)].push_back(
-            PartitionWork{ti, pi, topic->name, pd.index, *pd.records.single_slice()});
+            PartitionWork{ti, pi, topic->name, pd.index, *pd.records.single_slice(), slot_position.size()});
+        slot_position.emplace_back(ti, pi);
       }
       tr.partition_responses.push_back(std::move(pr));
     }
@@ -130,7 +139,7 @@ asio::awaitable<net::HandlerResult> produce(RequestContext& ctx) {
       auto& st = broker.state(sh);
       int64_t now = wall_ms();
       for (const auto& w : *w_ptr) {
-        PartitionOutcome o{w.topic_index, w.partition_index};
+        PartitionOutcome o{w.topic_index, w.partition_index, w.slot};
         Partition* p = st.find(w.topic, w.partition);
         if (!p || !p->is_leader()) {
           // The topic exists (checked above) but this broker does not lead the partition.
@@ -150,19 +159,32 @@ asio::awaitable<net::HandlerResult> produce(RequestContext& ctx) {
         if (!appended.ok()) {
           o.error = appended.error().code;
           o.message = appended.error().message;
+          if (o.error == int16_t(model::ErrorCode::KAFKA_STORAGE_ERROR)) {
+            // A full or failing disk: one line per interval and shard, naming the dir.
+            static thread_local int64_t last_ms = -1;
+            static thread_local uint64_t failed = 0;
+            ++failed;
+            if (int64_t m = mono_ms(); last_ms < 0 || m - last_ms >= 10000) {
+              GLOG_WARN("produce to {} failed ({} failure(s) in the last interval on this shard): {}",
+                        p->log->dir().parent_path().string(), failed, o.message);
+              last_ms = m;
+              failed = 0;
+            }
+          }
         } else {
           // A retried batch (AppendInfo::duplicate) is answered with its first offsets and,
           // for acks=all, once those are committed.
           o.base_offset = appended->first_offset;
           o.log_append_time = appended->log_append_time;
+          // flush.messages=1 means what it says: the records are on disk before the answer.
+          if (auto s = p->log->flush_if_due(now); !s.ok()) halt_on_log_dir_failure(p->log->dir(), s.error());
           if (!appended->duplicate) broker.after_leader_append(*p);
           if (acks == -1) {
             int64_t required = appended->last_offset + 1;
             if (p->high_watermark() >= required) {
               o.error = p->leader_state->acks_reached_error_code();
             } else {
-              size_t slot = (w.topic_index << 20) | w.partition_index;
-              if (broker.park_ack(*p, required, ack_deadline, AckWaiterRef{my_shard, slot, weak})) o.waiting = true;
+              if (broker.park_ack(*p, required, ack_deadline, AckWaiterRef{my_shard, w.slot, weak})) o.waiting = true;
               else o.error = kRequestTimedOut;
             }
           }
@@ -179,7 +201,7 @@ asio::awaitable<net::HandlerResult> produce(RequestContext& ctx) {
       pr.log_append_time_ms = o.log_append_time;
       pr.log_start_offset = o.log_start_offset;
       if (!o.message.empty()) pr.error_message = o.message;
-      if (o.waiting) ack_waiter->waiting.emplace((o.topic_index << 20) | o.partition_index, 0);
+      if (o.waiting) ack_waiter->waiting.emplace(o.slot, 0);
     }
   }
   if (ack_waiter) {
@@ -190,10 +212,12 @@ asio::awaitable<net::HandlerResult> produce(RequestContext& ctx) {
       std::error_code ec;
       co_await ack_waiter->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
-    for (const auto& [slot, code] : ack_waiter->done)
-      resp.responses[slot >> 20].partition_responses[slot & 0xFFFFF].error_code = code;
-    for (const auto& [slot, unused] : ack_waiter->waiting)
-      resp.responses[slot >> 20].partition_responses[slot & 0xFFFFF].error_code = kRequestTimedOut;
+    auto response_of = [&](size_t slot) -> auto& {
+      const auto& [ti, pi] = slot_position.at(slot);
+      return resp.responses[ti].partition_responses[pi];
+    };
+    for (const auto& [slot, code] : ack_waiter->done) response_of(slot).error_code = code;
+    for (const auto& [slot, unused] : ack_waiter->waiting) response_of(slot).error_code = kRequestTimedOut;
   }
   if (acks == 0) co_return no_response();
   co_return respond(ctx, resp);
