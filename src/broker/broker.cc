@@ -96,7 +96,16 @@ asio::awaitable<void> Broker::publish() {
 void Broker::install_image(ShardState& st, metadata::ImagePtr image) {
   if (st.image && st.image->version >= image->version) return;
   st.image = image;
-  st.config = controller_.config();  // a copy; BrokerConfig is a value type
+  // The dynamic broker configs come from the immutable image (never from the controller, which
+  // shard 0 may be updating meanwhile): this node's own and the cluster-wide defaults.
+  {
+    metadata::ConfigMap dyn, defaults;
+    if (auto it = image->broker_configs.find(std::to_string(options_.node_id)); it != image->broker_configs.end())
+      dyn = it->second;
+    if (auto it = image->broker_configs.find(""); it != image->broker_configs.end()) defaults = it->second;
+    st.config.set_dynamic(std::move(dyn));
+    st.config.set_dynamic_defaults(std::move(defaults));
+  }
   // Remove partitions whose topic is gone (or was recreated with a new id).
   for (auto it = st.partitions.begin(); it != st.partitions.end();) {
     const auto* t = image->find_topic(it->first.first);

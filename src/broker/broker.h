@@ -145,6 +145,26 @@ class Broker {
   void set_broker_epoch(int64_t epoch) { broker_epoch_ = epoch; }
   int64_t broker_epoch() const { return broker_epoch_.load(); }
 
+  // The controller session as this broker knows it: renewed with the send time of every
+  // heartbeat the controller answered unfenced. A broker acts as leader only while that
+  // session cannot have lapsed at the controller (less than broker.session.timeout.ms since the
+  // last such heartbeat was sent): a broker paused or cut off longer may have been fenced and
+  // replaced as leader, so it answers NOT_LEADER_OR_FOLLOWER and names no leader on itself in
+  // Metadata until a heartbeat is answered again (the metadata it then applies says where the
+  // leaderships went). Without a quorum (tests) the session never lapses. Any shard.
+  void renew_session(int64_t sent_mono_ms) { session_from_ms_.store(sent_mono_ms); }
+  void lose_session() { session_from_ms_.store(-1); }
+  bool session_valid(int64_t now_mono_ms) const {
+    if (!has_quorum()) return true;
+    int64_t from = session_from_ms_.load();
+    return from >= 0 && now_mono_ms - from < session_timeout_ms_.load();
+  }
+  void set_session_timeout_ms(int64_t ms) { session_timeout_ms_.store(ms); }
+  // p is led here and this broker's controller session holds.
+  bool acts_as_leader(const Partition& p, int64_t now_mono_ms) const {
+    return p.is_leader() && session_valid(now_mono_ms);
+  }
+
   // --- Producer ids (producer_ids.cc). ---
   // A producer id never handed out before, from this broker's block (fetched from the active
   // controller when used up); COORDINATOR_LOAD_IN_PROGRESS when no block can be had. Any shard.
@@ -214,6 +234,8 @@ class Broker {
       size_t shard, int64_t (*which)(const Partition&));
 
   std::atomic<int64_t> broker_epoch_{-1};
+  std::atomic<int64_t> session_from_ms_{-1};
+  std::atomic<int64_t> session_timeout_ms_{9000};
   int64_t pid_next_ = 0, pid_end_ = 0;  // shard 0: the producer id block being handed out
   std::map<std::string, int64_t> high_watermarks_;   // "topic-partition" -> offset, read at start
   std::map<std::string, int64_t> recovery_points_;   // "topic-partition" -> offset, read at start

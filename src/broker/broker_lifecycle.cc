@@ -109,6 +109,7 @@ asio::awaitable<Status> BrokerLifecycle::heartbeat_once(bool want_shut_down) {
   req.current_metadata_offset = broker_.applied_metadata_offset();
   req.want_fence = false;
   req.want_shut_down = want_shut_down;
+  const int64_t sent_ms = mono_ms();  // the controller's session for us starts no earlier
   auto resp = co_await net::rpc<proto::BrokerHeartbeatResponse>(*client, req, kHeartbeatVersion,
                                                                   fmt::format("broker-{}", req.broker_id),
                                                                   request_timeout_ms());
@@ -119,7 +120,12 @@ asio::awaitable<Status> BrokerLifecycle::heartbeat_once(bool want_shut_down) {
     broker_.set_broker_epoch(-1);
     unfenced_ = false;
   }
-  if (resp->error_code != 0) co_return make_error(resp->error_code, "heartbeat refused");
+  if (resp->error_code != 0) {
+    broker_.lose_session();
+    co_return make_error(resp->error_code, "heartbeat refused");
+  }
+  if (resp->is_fenced) broker_.lose_session();
+  else broker_.renew_session(sent_ms);
   bool was = unfenced_.exchange(!resp->is_fenced);
   if (was != !resp->is_fenced)
     GLOG_INFO("broker {} is {} by the controller", req.broker_id, resp->is_fenced ? "fenced" : "unfenced");
@@ -129,6 +135,7 @@ asio::awaitable<Status> BrokerLifecycle::heartbeat_once(bool want_shut_down) {
 
 asio::awaitable<void> BrokerLifecycle::run() {
   int64_t interval = broker_.local().config.get_long("broker.heartbeat.interval.ms");
+  broker_.set_session_timeout_ms(broker_.local().config.get_long("broker.session.timeout.ms"));
   std::string last_error;
   while (!stopping_) {
     // (No co_await inside ?: — g++ 12 destroys such temporaries twice.)

@@ -168,6 +168,10 @@ CLI::App* define_cluster_describe(CLI::App& cluster, ClusterDescribeOptions& opt
 }
 
 int run_cluster_describe(const ClusterDescribeOptions& opts) {
+  if (auto s = check_plaintext_only(opts.conn); !s.ok()) {
+    std::cerr << "gregor: " << s.error().message << "\n";
+    return 1;
+  }
   auto view = gather(opts);
   if (!view.ok()) {
     std::cerr << "gregor: cannot describe the cluster: " << view.error().message << "\n";

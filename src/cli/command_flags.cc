@@ -1,6 +1,8 @@
 #include "cli/command_flags.h"
 
+#include <cctype>
 #include <climits>
+
 
 namespace gregor::cli {
 
@@ -12,6 +14,20 @@ void add_connection_flags(CLI::App* app, ConnectionOptions& conn) {
   app->add_option("--command-property", conn.command_props, "librdkafka client property k=v (repeatable)")
       ->allow_extra_args(false)
       ->check(check_key_value);
+  app->add_option("--command-config", conn.command_config, "File of client properties (key=value lines)")
+      ->check(CLI::ExistingFile);
+}
+
+Status check_plaintext_only(const ConnectionOptions& conn) {
+  auto props = user_properties(conn.command_config, conn.command_props);
+  if (!props) return props.error();
+  for (const auto& [k, v] : *props) {
+    std::string upper;
+    for (char c : v) upper += char(std::toupper(static_cast<unsigned char>(c)));
+    if (k == "security.protocol" && upper != "PLAINTEXT")
+      return make_error(-1, "security.protocol=" + v + " is not supported by this command (it speaks PLAINTEXT only)");
+  }
+  return Status::OK();
 }
 
 void add_output_flag(CLI::App* app, std::string& output) {
@@ -22,7 +38,7 @@ void add_output_flag(CLI::App* app, std::string& output) {
 
 Result<ClientHandle> connect_client(const ConnectionOptions& conn, rd_kafka_type_t type,
                                     const std::vector<KeyValue>& defaults) {
-  auto user = parse_key_values(conn.command_props);
+  auto user = user_properties(conn.command_config, conn.command_props);
   if (!user) return user.error();
   std::vector<KeyValue> props = defaults;
   props.insert(props.end(), user->begin(), user->end());

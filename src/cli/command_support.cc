@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "base/clock.h"
+#include "io/properties_file.h"
 
 namespace gregor::cli {
 
@@ -45,6 +46,19 @@ Result<std::vector<KeyValue>> parse_key_values(const std::vector<std::string>& t
     if (!kv) return kv.error();
     out.push_back(std::move(kv.value()));
   }
+  return out;
+}
+
+Result<std::vector<KeyValue>> user_properties(const std::string& config_file, const std::vector<std::string>& props) {
+  std::vector<KeyValue> out;
+  if (!config_file.empty()) {
+    auto file = io::read_properties_file(config_file);
+    if (!file.ok()) return file.error();
+    out.assign(file->begin(), file->end());
+  }
+  auto cli = parse_key_values(props);
+  if (!cli) return cli.error();
+  out.insert(out.end(), cli->begin(), cli->end());
   return out;
 }
 

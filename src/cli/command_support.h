@@ -44,4 +44,10 @@ std::string check_key_value(const std::string& text);
 // Parses every entry of a repeated k=v flag; the first malformed entry is the error.
 Result<std::vector<KeyValue>> parse_key_values(const std::vector<std::string>& texts);
 
+// The user's client properties: those of the --command-config file (Java properties syntax;
+// the names are librdkafka's, which Kafka's common ones share), then --command-property
+// values, which win.
+Result<std::vector<KeyValue>> user_properties(const std::string& config_file, const std::vector<std::string>& props);
+
+
 }  // namespace gregor::cli

@@ -81,7 +81,7 @@ Result<std::vector<KeyValue>> consumer_properties(const ConsoleConsumerOptions& 
       {"enable.partition.eof", "false"},
       {"isolation.level", opts.isolation_level},
   };
-  auto user = parse_key_values(opts.consumer_props);
+  auto user = user_properties(opts.config_file, opts.consumer_props);
   if (!user) return user.error();
   props.insert(props.end(), user->begin(), user->end());
   return props;
@@ -164,6 +164,8 @@ CLI::App* define_console_consumer(CLI::App& parent, ConsoleConsumerOptions& opts
                   "librdkafka consumer property k=v (repeatable)")
       ->allow_extra_args(false)
       ->check(check_key_value);
+  app->add_option("--command-config,--consumer.config", opts.config_file, "File of consumer properties")
+      ->check(CLI::ExistingFile);
   return app;
 }
 

@@ -33,6 +33,7 @@ struct ConsoleConsumerOptions {
   std::vector<std::string> formatter_props;
   std::string isolation_level = "read_uncommitted";
   std::vector<std::string> consumer_props;  // librdkafka properties.
+  std::string config_file;                  // --consumer.config / --command-config
 };
 
 CLI::App* define_console_consumer(CLI::App& parent, ConsoleConsumerOptions& opts);

@@ -96,7 +96,7 @@ int run_console_producer(const ConsoleProducerOptions& opts, std::istream& in) {
     print_error(!config ? config.error().message : headers.error().message);
     return kExitFailure;
   }
-  auto user = parse_key_values(opts.conn.command_props);
+  auto user = user_properties(opts.conn.command_config, opts.conn.command_props);
   if (!user) {
     print_error(user.error().message);
     return kExitFailure;

@@ -58,7 +58,12 @@ std::string describe_kafka_error(rd_kafka_resp_err_t err, std::string_view messa
 // An Error carrying err (as its code) and "<what>: NAME: message".
 Error kafka_error(std::string_view what, rd_kafka_resp_err_t err, std::string_view message = {});
 
-// A configuration with bootstrap.servers set, librdkafka's log lines routed to stderr as
+// Whether any of the bootstrap servers (host:port,...) accepts a TCP connection within
+// budget_ms each; the error lists each address and why it failed.
+Status check_reachable(const std::string& bootstrap_servers, int budget_ms);
+
+// A configuration with bootstrap.servers set (after check_reachable, unless the properties ask
+// for librdkafka's mock cluster), librdkafka's log lines routed to stderr as
 // "gregor: librdkafka: ...", then each property applied in order (later ones win, so a user's
 // --producer-prop can override what a command set before).
 Result<ConfHandle> make_conf(const std::string& bootstrap_servers, const std::vector<KeyValue>& properties);

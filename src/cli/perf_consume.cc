@@ -71,6 +71,8 @@ CLI::App* define_perf_consume(CLI::App& perf, PerfConsumeOptions& opts) {
   app->add_option("--consumer-prop", opts.consumer_props, "librdkafka consumer property k=v (repeatable)")
       ->allow_extra_args(false)
       ->check(check_key_value);
+  app->add_option("--command-config,--consumer.config", opts.config_file, "File of consumer properties")
+      ->check(CLI::ExistingFile);
   app->add_option("--output", opts.output, "text, or json: the figures as one JSON object")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
@@ -78,7 +80,7 @@ CLI::App* define_perf_consume(CLI::App& perf, PerfConsumeOptions& opts) {
 }
 
 int run_perf_consume(const PerfConsumeOptions& opts) {
-  auto props = parse_key_values(opts.consumer_props);
+  auto props = user_properties(opts.config_file, opts.consumer_props);
   if (!props) {
     print_error(props.error().message);
     return kExitFailure;

@@ -19,6 +19,7 @@ struct PerfConsumeOptions {
   int64_t num_records = 0;
   int timeout_ms = 10000;  // Longest wait for the next record (and for metadata).
   std::vector<std::string> consumer_props;  // k=v, applied last.
+  std::string config_file;                  // --consumer.config / --command-config
   std::string output = "text";
 };
 

@@ -133,6 +133,8 @@ CLI::App* define_perf_produce(CLI::App& perf, PerfProduceOptions& opts) {
   app->add_option("--producer-prop", opts.producer_props, "librdkafka producer property k=v (repeatable)")
       ->allow_extra_args(false)
       ->check(check_key_value);
+  app->add_option("--command-config,--producer.config", opts.config_file, "File of producer properties")
+      ->check(CLI::ExistingFile);
   app->add_option("--output", opts.output, "text, or json: the final figures as one JSON object")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
@@ -158,7 +160,7 @@ std::vector<std::pair<std::string, std::string>> producer_properties(const PerfP
 }
 
 int run_perf_produce(const PerfProduceOptions& opts) {
-  auto user_props = parse_key_values(opts.producer_props);
+  auto user_props = user_properties(opts.config_file, opts.producer_props);
   if (!user_props) {
     print_error(user_props.error().message);
     return kExitFailure;

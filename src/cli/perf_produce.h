@@ -31,6 +31,7 @@ struct PerfProduceOptions {
   int batch_size = -1;        // -1: librdkafka's default.
   double throughput = -1;     // Records/s; <= 0 means unthrottled.
   std::vector<std::string> producer_props;  // k=v, applied last.
+  std::string config_file;                  // --producer.config / --command-config
   std::string output = "text";              // text | json
   int report_interval_ms = 5000;
   int metadata_timeout_ms = 30000;

@@ -21,7 +21,7 @@ int remaining_ms(int64_t deadline_ms) {
 }
 
 Result<TopicAdmin> connect(const ConnectionOptions& conn) {
-  auto props = parse_key_values(conn.command_props);
+  auto props = user_properties(conn.command_config, conn.command_props);
   if (!props) return props.error();
   return TopicAdmin::connect(conn.bootstrap_server, props.value());
 }

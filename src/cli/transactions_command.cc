@@ -100,6 +100,7 @@ CLI::App* define_producers_describe(CLI::App& parent, ProducersDescribeOptions& 
 }
 
 int run_transactions_list(const TransactionsListOptions& opts) {
+  if (auto s = check_plaintext_only(opts.conn); !s.ok()) return fail(s.error().message);
   auto md = metadata(opts.conn, std::nullopt);
   if (!md.ok()) return fail("cannot list brokers: " + md.error().message);
   proto::ListTransactionsRequest req;
@@ -126,6 +127,7 @@ int run_transactions_list(const TransactionsListOptions& opts) {
 }
 
 int run_transactions_describe(const TransactionsDescribeOptions& opts) {
+  if (auto s = check_plaintext_only(opts.conn); !s.ok()) return fail(s.error().message);
   proto::FindCoordinatorRequest find;
   find.key = opts.transactional_id;
   find.key_type = 1;
@@ -168,6 +170,7 @@ int run_transactions_describe(const TransactionsDescribeOptions& opts) {
 }
 
 int run_producers_describe(const ProducersDescribeOptions& opts) {
+  if (auto s = check_plaintext_only(opts.conn); !s.ok()) return fail(s.error().message);
   auto md = metadata(opts.conn, opts.topic);
   if (!md.ok()) return fail("cannot read the topic's metadata: " + md.error().message);
   if (md->topics.empty() || md->topics[0].error_code != 0)

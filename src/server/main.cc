@@ -23,9 +23,11 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help, --version: printed, exit 0
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a command failed and said why already
   } catch (const CLI::ParseError& e) {
     // Argument errors read as the README promises: one "gregor: ..." line, exit status 1.
-    std::fprintf(stderr, "gregor: %s\nRun 'gregor --help' (or 'gregor <command> --help') for usage.\n", e.what());
+    std::fprintf(stderr, "gregor: %s (see gregor --help)\n", e.what());
     return 1;
   }
   return gregor::server::exit_code();

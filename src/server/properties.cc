@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "io/file.h"
+#include "io/properties_file.h"
 
 namespace gregor::server {
 
@@ -16,41 +16,11 @@ std::string trim(std::string_view s) {
 }  // namespace
 
 Result<metadata::ConfigMap> parse_properties(std::string_view text, const std::string& source_name) {
-  metadata::ConfigMap out;
-  std::string logical;
-  int line_no = 0, start_line = 0;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    std::string line = trim(text.substr(pos, nl - pos));
-    pos = nl + 1;
-    ++line_no;
-    if (logical.empty()) {
-      start_line = line_no;
-      if (line.empty() || line[0] == '#' || line[0] == '!') continue;
-    }
-    if (!line.empty() && line.back() == '\\') {
-      logical += line.substr(0, line.size() - 1);
-      continue;
-    }
-    logical += line;
-    size_t sep = logical.find_first_of("=:");
-    if (sep == std::string::npos)
-      return make_error(-1, fmt::format("{}:{}: expected key=value, got '{}'", source_name, start_line, logical));
-    std::string key = trim(std::string_view(logical).substr(0, sep));
-    std::string value = trim(std::string_view(logical).substr(sep + 1));
-    if (key.empty()) return make_error(-1, fmt::format("{}:{}: empty key", source_name, start_line));
-    out[key] = value;
-    logical.clear();
-  }
-  return out;
+  return io::parse_properties(text, source_name);
 }
 
 Result<metadata::ConfigMap> read_properties_file(const std::filesystem::path& path) {
-  auto text = io::read_small_file(path, 16 << 20);
-  if (!text.ok()) return make_error(-1, fmt::format("cannot read config file: {}", text.error().message));
-  return parse_properties(*text, path.string());
+  return io::read_properties_file(path);
 }
 
 Result<std::pair<std::string, std::string>> parse_override(std::string_view arg) {

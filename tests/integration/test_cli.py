@@ -203,3 +203,29 @@ def test_argument_errors_print_one_gregor_line_and_exit_1():
         assert err.startswith("gregor: "), (args, err)
     rc, out, _ = gregor("--help", timeout=30, check=False)
     assert rc == 0 and "serve" in out
+
+
+def test_command_config_file_and_a_wrong_bootstrap_fail_fast(shared, tmp_path):
+    """Issue 12 item 21: --command-config FILE on the client commands; a bootstrap address nothing
+    listens on fails in a few seconds with one line."""
+    cfg = tmp_path / "client.properties"
+    cfg.write_text("# Kafka tools' client config\nclient.id=from-file\nsocket.timeout.ms = 20000\n")
+    bs = ["--bootstrap-server", shared.bootstrap, "--command-config", str(cfg)]
+    _, out, _ = gregor("topics", "list", *bs)
+    bad = tmp_path / "bad.properties"
+    bad.write_text("no.such.librdkafka.property=1\n")
+    rc, out, err = gregor("topics", "list", "--bootstrap-server", shared.bootstrap, "--command-config", str(bad),
+                          check=False)
+    assert rc == 1 and "no.such.librdkafka.property" in err, (rc, err)
+    ssl = tmp_path / "ssl.properties"
+    ssl.write_text("security.protocol=SSL\n")
+    rc, _, err = gregor("cluster", "describe", "--bootstrap-server", shared.bootstrap, "--command-config", str(ssl),
+                        check=False)
+    assert rc == 1 and "security.protocol" in err, err
+    t0 = time.monotonic()
+    rc, out, err = gregor("topics", "list", "--bootstrap-server", "127.0.0.1:1", check=False)
+    took = time.monotonic() - t0
+    assert rc == 1, (rc, err)
+    lines = [l for l in err.splitlines() if l.strip()]
+    assert len(lines) == 1 and "cannot connect to any bootstrap server" in lines[0], err
+    print(f"wrong bootstrap failed in {took:.2f} s")

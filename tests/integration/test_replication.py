@@ -244,6 +244,40 @@ def test_paused_follower_leaves_the_isr_and_rejoins_after_it_resumes(cluster):
     assert len(final[0]) == 51
 
 
+def test_a_resumed_stale_leader_does_not_answer_as_leader(cluster):
+    """Issue 12 item 5: a leader paused past its controller session (its leadership moved) answered
+    Produce and Fetch as leader right after it resumed (a consumer then reset to offset 0). It
+    must answer NOT_LEADER_OR_FOLLOWER until its controller session holds again, and its
+    Metadata must not name itself leader meanwhile."""
+    from test_fetch import fetch_v12_body, read_fetch_v12
+    create_topic(cluster.bootstrap, "stale", 1)
+    wait_all_nodes_know(cluster, "stale", 1)
+    leader, _, _ = wait_state(cluster, "stale", lambda l, r, isr: l >= 0 and len(isr) == 3,
+                              what="three in-sync replicas")
+    node = cluster.node(leader)
+    batch = kwire.record_batch([(None, b"before", [])])
+    with kwire.Conn(node.host, node.port, timeout=30) as c:
+        assert kwire.produce_v3(c, "stale", 0, batch, acks=-1)[0] == 0
+        node.proc.send_signal(signal.SIGSTOP)
+        try:
+            wait_state(cluster, "stale", lambda l, r, isr: l >= 0 and l != leader, timeout=30,
+                       what="a new leader while the old one is paused", exclude=(leader,))
+        finally:
+            node.proc.send_signal(signal.SIGCONT)
+        # At once, on the connection opened before the pause.
+        err, _ = kwire.produce_v3(c, "stale", 0, kwire.record_batch([(None, b"stale", [])]), acks=1)
+        assert err == 6, f"the resumed old leader answered Produce with {err}, not NOT_LEADER_OR_FOLLOWER"
+        r = c.request(kwire.FETCH, 12, fetch_v12_body([("stale", 0, 1, 1 << 20)]), flexible=True)
+        _, _, parts = read_fetch_v12(r)
+        assert parts[("stale", 0)][0] == 6, parts
+        md = kwire.metadata_v1(c, ["stale"])
+        assert md["topics"]["stale"][1][0][1] != leader, md  # (err, leader) of partition 0
+    # Once it heartbeats again it follows the new leader, and nothing was lost or added.
+    wait_state(cluster, "stale", lambda l, r, isr: len(isr) == 3, timeout=30, what="the old leader back in the ISR")
+    final = drain(cluster.bootstrap, "stale", 1)
+    assert [v for _, v in final[0]] == ["before"]
+
+
 def test_two_brokers_down_refuses_acks_all_keeps_reads_and_no_unclean_election(cluster, tmp_path):
     # Two broker-only nodes hold two of the three replicas, so taking them down leaves the
     # controller quorum (nodes 1-3) able to shrink the ISR.

@@ -3,6 +3,7 @@
 // high watermark; the response's low watermark is the new log start offset.
 #include <map>
 
+#include "base/clock.h"
 #include "broker/broker.h"
 #include "broker/handlers/group_common.h"
 #include "broker/handlers/handlers.h"
@@ -59,7 +60,7 @@ asio::awaitable<net::HandlerResult> delete_records(RequestContext& ctx) {
       for (const auto& w : *wp) {
         Outcome o{w.topic_index, w.partition_index};
         Partition* p = st.find(w.topic, w.partition);
-        if (!p || !p->is_leader()) {
+        if (!p || !broker.acts_as_leader(*p, mono_ms())) {
           o.error = int16_t(ErrorCode::NOT_LEADER_OR_FOLLOWER);
         } else {
           int64_t target = w.offset == -1 ? p->high_watermark() : w.offset;

@@ -5,6 +5,7 @@
 // topics are listed with UNKNOWN_TOPIC_OR_PARTITION. Java's Admin.describeTopics uses it.
 #include <algorithm>
 
+#include "base/clock.h"
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
 #include "model/error_code.h"
@@ -19,6 +20,7 @@ asio::awaitable<net::HandlerResult> describe_topic_partitions(RequestContext& ct
   auto req = decode_body<proto::DescribeTopicPartitionsRequest>(ctx);
   if (!req) co_return close_connection();
   const auto& image = *ctx.broker.local().image;
+  const int32_t not_leading = ctx.broker.session_valid(mono_ms()) ? -1 : ctx.broker.options().node_id;
   using Resp = proto::DescribeTopicPartitionsResponse;
   Resp resp;
 
@@ -61,7 +63,7 @@ asio::awaitable<net::HandlerResult> describe_topic_partitions(RequestContext& ct
       Resp::DescribeTopicPartitionsResponsePartition rp;
       rp.partition_index = p;
       const auto* leader = image.find_broker(info.leader);
-      rp.leader_id = leader && !leader->fenced ? info.leader : -1;
+      rp.leader_id = leader && !leader->fenced && info.leader != not_leading ? info.leader : -1;
       rp.leader_epoch = info.leader_epoch;
       rp.replica_nodes = info.replicas;
       rp.isr_nodes = info.isr;

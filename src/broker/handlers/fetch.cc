@@ -90,7 +90,7 @@ class TimerWaiter final : public FetchWaiter {
 // A follower's read of a partition this broker should lead.
 ReadOutcome follower_read(Broker& broker, Partition& p, const Wanted& w, int32_t replica_id, int64_t replica_epoch) {
   ReadOutcome o;
-  replication::LocalPartitionView view{p.is_leader(), p.leader_epoch};
+  replication::LocalPartitionView view{broker.acts_as_leader(p, mono_ms()), p.leader_epoch};
   bool assigned = p.leader_state && p.leader_state->is_follower(replica_id);
   if (auto s = replication::check_follower_fetch(view, w.current_leader_epoch, replica_id, assigned); !s.ok()) {
     o.error = s.error().code;
@@ -271,7 +271,7 @@ asio::awaitable<net::HandlerResult> fetch(RequestContext& ctx) {
             }
             if (waiter_ref && o.error == 0 && o.slice.size == 0 && !o.diverging)
               p->waiters.push_back(WaiterRef{my_shard, waiter_ref});
-          } else if (!p || !p->is_leader()) {
+          } else if (!p || !broker.acts_as_leader(*p, mono_ms())) {
             o.error = st.image->find_topic(w.topic) ? kNotLeaderOrFollower : kUnknownTopic;
           } else if (w.current_leader_epoch >= 0 && w.current_leader_epoch < p->leader_epoch) {
             o.error = kFencedLeaderEpoch;

@@ -1,5 +1,6 @@
 // ListOffsets (2): earliest (-2), latest (-1), max timestamp (-3), earliest local (-4) and
 // by-timestamp lookups, answered by the partition's owner shard.
+#include "base/clock.h"
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
 #include "protocol/generated/messages.h"
@@ -41,7 +42,7 @@ asio::awaitable<net::HandlerResult> list_offsets(RequestContext& ctx) {
         }
         if (p.current_leader_epoch >= 0 && p.current_leader_epoch < part->leader_epoch) return Answer{kFencedLeaderEpoch};
         if (p.current_leader_epoch > part->leader_epoch) return Answer{kUnknownLeaderEpoch};
-        if (!part->is_leader()) return Answer{kNotLeaderOrFollower};
+        if (!broker.acts_as_leader(*part, mono_ms())) return Answer{kNotLeaderOrFollower};
         a.leader_epoch = part->leader_epoch;
         // Consumers see up to the high watermark; read_committed ones up to the last stable offset.
         const int64_t visible = read_committed ? part->last_stable_offset() : part->high_watermark();

@@ -1,6 +1,9 @@
 // Metadata (3): brokers, cluster id, controller, and topics with their partitions (leader,
 // replicas, ISR, leader epoch). Auto-creates requested topics when the request allows it and
 // auto.create.topics.enable is true, as Kafka does.
+#include <algorithm>
+
+#include "base/clock.h"
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
 #include "controller/controller.h"
@@ -11,9 +14,13 @@ namespace gregor::broker::handlers {
 
 namespace {
 
-constexpr int16_t kUnknownTopic = 3, kInvalidTopic = 17, kUnknownTopicId = 100;
+constexpr int16_t kUnknownTopic = 3, kLeaderNotAvailable = 5, kInvalidTopic = 17, kTopicAlreadyExists = 36,
+                  kUnknownTopicId = 100;
 
-proto::MetadataResponse::MetadataResponseTopic describe_topic(const metadata::Image& image, const metadata::TopicInfo& t) {
+// not_leading: this broker's id while its controller session may have lapsed (it names no
+// leader on itself then), else -1.
+proto::MetadataResponse::MetadataResponseTopic describe_topic(const metadata::Image& image, const metadata::TopicInfo& t,
+                                                              int32_t not_leading) {
   proto::MetadataResponse::MetadataResponseTopic out;
   out.name = t.name;
   out.topic_id = t.id;
@@ -24,7 +31,7 @@ proto::MetadataResponse::MetadataResponseTopic describe_topic(const metadata::Im
     mp.partition_index = int32_t(p);
     // A leader the controller has fenced (a restarting broker, say) cannot serve: none for now.
     const auto* leader = image.find_broker(info.leader);
-    mp.leader_id = leader && !leader->fenced ? info.leader : -1;
+    mp.leader_id = leader && !leader->fenced && info.leader != not_leading ? info.leader : -1;
     mp.leader_epoch = info.leader_epoch;
     mp.replica_nodes = info.replicas;
     mp.isr_nodes = info.isr;
@@ -47,7 +54,10 @@ asio::awaitable<net::HandlerResult> metadata(RequestContext& ctx) {
   Broker& broker = ctx.broker;
   auto& st = broker.local();
 
-  // Auto-create unknown topics named in the request.
+  // Auto-create unknown topics named in the request. Those created (or found created by someone
+  // else) that this broker has not applied yet are answered LEADER_NOT_AVAILABLE, as Kafka
+  // answers a topic it is auto-creating: clients retry, they do not take it for gone.
+  std::vector<std::string> being_created;
   bool allow_auto = ctx.version() < 4 || req->allow_auto_topic_creation;
   if (allow_auto && st.config.get_bool("auto.create.topics.enable") && req->topics) {
     std::vector<controller::CreateTopicSpec> specs;
@@ -65,11 +75,14 @@ asio::awaitable<net::HandlerResult> metadata(RequestContext& ctx) {
       specs.push_back(spec);
     }
     if (!specs.empty()) {
-      co_await broker.create_topics_anywhere(specs);
+      auto results = co_await broker.create_topics_anywhere(specs);
+      for (size_t i = 0; i < results.size() && i < specs.size(); ++i)
+        if (results[i].error == 0 || results[i].error == kTopicAlreadyExists) being_created.push_back(specs[i].name);
     }
     if (want_offsets_topic) co_await broker.ensure_offsets_topic();
   }
   const auto& image = *broker.local().image;
+  const int32_t not_leading = broker.session_valid(mono_ms()) ? -1 : broker.options().node_id;
 
   proto::MetadataResponse resp;
   resp.cluster_id = image.cluster_id;
@@ -85,20 +98,22 @@ asio::awaitable<net::HandlerResult> metadata(RequestContext& ctx) {
   }
   bool all = !req->topics || (ctx.version() == 0 && req->topics->empty());
   if (all) {
-    for (const auto& [name, t] : image.topics) resp.topics.push_back(describe_topic(image, t));
+    for (const auto& [name, t] : image.topics) resp.topics.push_back(describe_topic(image, t, not_leading));
   } else {
     for (const auto& rt : *req->topics) {
       const metadata::TopicInfo* t = nullptr;
       if (rt.name) t = image.find_topic(*rt.name);
       else if (!rt.topic_id.is_zero()) t = image.find_topic(rt.topic_id);
       if (t) {
-        resp.topics.push_back(describe_topic(image, *t));
+        resp.topics.push_back(describe_topic(image, *t, not_leading));
         continue;
       }
       proto::MetadataResponse::MetadataResponseTopic missing;
       missing.name = rt.name;
       missing.topic_id = rt.topic_id;
       if (!rt.name) missing.error_code = kUnknownTopicId;
+      else if (std::find(being_created.begin(), being_created.end(), *rt.name) != being_created.end())
+        missing.error_code = kLeaderNotAvailable;
       else missing.error_code = storage::validate_topic_name(*rt.name).ok() ? kUnknownTopic : kInvalidTopic;
       resp.topics.push_back(std::move(missing));
     }

@@ -141,7 +141,7 @@ asio::awaitable<net::HandlerResult> produce(RequestContext& ctx) {
       for (const auto& w : *w_ptr) {
         PartitionOutcome o{w.topic_index, w.partition_index, w.slot};
         Partition* p = st.find(w.topic, w.partition);
-        if (!p || !p->is_leader()) {
+        if (!p || !broker.acts_as_leader(*p, mono_ms())) {
           // The topic exists (checked above) but this broker does not lead the partition.
           o.error = kNotLeaderOrFollower;
           out.push_back(o);
