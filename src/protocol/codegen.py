@@ -168,6 +168,13 @@ class Api:
         self.listeners = ['broker']
 
 
+def emplace_struct(x):
+    """x.emplace() for an optional struct field, written so clang accepts it: a nested struct with
+    default member initializers is not default-constructible inside its enclosing class, and
+    std::optional's emplace() constraint is checked there; constructing from a value is fine."""
+    return '%s.emplace(std::decay_t<decltype(%s)>::value_type{})' % (x, x)
+
+
 def split_attrs(tokens):
     attrs = {}
     for t in tokens:
@@ -503,10 +510,10 @@ def decode_value(o, ind, f, x, r, flex):
     if f.is_struct:
         if f.optional:
             if nc == 'false':
-                o(ind, '%s.emplace().decode(%s, version);' % (x, r))
+                o(ind, '%s.decode(%s, version);' % (emplace_struct(x), r))
             else:
                 pre = '' if nc == 'true' else '!(%s) || ' % nc
-                o(ind, 'if (%s%s.int8() >= 0) %s.emplace().decode(%s, version); else %s.reset();' % (pre, r, x, r, x))
+                o(ind, 'if (%s%s.int8() >= 0) %s.decode(%s, version); else %s.reset();' % (pre, r, emplace_struct(x), r, x))
         else:
             o(ind, '%s.decode(%s, version);' % (x, r))
         return
@@ -558,9 +565,9 @@ def randomize_value(o, ind, f, x):
     if f.is_struct:
         if f.optional:
             if maybe_null:
-                o(ind, 'if (%s) %s.reset(); else %s.emplace().randomize(rng, version);' % (maybe_null, x, x))
+                o(ind, 'if (%s) %s.reset(); else %s.randomize(rng, version);' % (maybe_null, x, emplace_struct(x)))
             else:
-                o(ind, '%s.emplace().randomize(rng, version);' % x)
+                o(ind, '%s.randomize(rng, version);' % emplace_struct(x))
         else:
             o(ind, '%s.randomize(rng, version);' % x)
         return
