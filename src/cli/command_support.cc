@@ -62,4 +62,19 @@ Result<std::vector<KeyValue>> user_properties(const std::string& config_file, co
   return out;
 }
 
+std::vector<std::string> split_bootstrap(const std::string& bootstrap) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= bootstrap.size()) {
+    size_t comma = bootstrap.find(',', start);
+    std::string item = bootstrap.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    start = comma == std::string::npos ? bootstrap.size() + 1 : comma + 1;
+    if (auto scheme = item.find("://"); scheme != std::string::npos) item = item.substr(scheme + 3);
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    if (!item.empty()) out.push_back(std::move(item));
+  }
+  return out;
+}
+
 }  // namespace gregor::cli

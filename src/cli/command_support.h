@@ -35,6 +35,10 @@ class Deadline {
 void print_error(std::string_view message);
 void print_error(std::ostream& err, std::string_view message);
 
+// The entries of a comma-separated bootstrap list ("h1:p1, PLAINTEXT://h2:p2"): blanks and any
+// "SCHEME://" prefix removed, empty entries dropped.
+std::vector<std::string> split_bootstrap(const std::string& bootstrap);
+
 // Parses "key=value". The key must be non-empty; the value may be empty or contain '='.
 Result<KeyValue> parse_key_value(std::string_view text);
 

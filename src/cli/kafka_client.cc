@@ -63,15 +63,7 @@ std::string try_connect(const std::string& host, const std::string& port, int bu
 
 Status check_reachable(const std::string& bootstrap_servers, int budget_ms) {
   std::string reasons;
-  size_t start = 0;
-  while (start <= bootstrap_servers.size()) {
-    size_t comma = bootstrap_servers.find(',', start);
-    std::string item = bootstrap_servers.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    start = comma == std::string::npos ? bootstrap_servers.size() + 1 : comma + 1;
-    if (auto scheme = item.find("://"); scheme != std::string::npos) item = item.substr(scheme + 3);
-    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-    while (!item.empty() && item.back() == ' ') item.pop_back();
-    if (item.empty()) continue;
+  for (const auto& item : split_bootstrap(bootstrap_servers)) {
     size_t colon = item.rfind(':');
     std::string host = colon == std::string::npos ? item : item.substr(0, colon);
     std::string port = colon == std::string::npos ? "9092" : item.substr(colon + 1);

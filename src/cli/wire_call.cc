@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "cli/command_support.h"
+
 namespace gregor::cli {
 
 namespace {
@@ -129,12 +131,7 @@ Result<Bytes> exchange_with(const std::string& address, const Bytes& request, in
 Result<Bytes> wire_exchange(const std::string& bootstrap, const Bytes& request, int timeout_ms) {
   int64_t deadline = now_ms() + timeout_ms;
   std::string errors;
-  size_t start = 0;
-  while (start <= bootstrap.size()) {
-    size_t comma = bootstrap.find(',', start);
-    std::string address = bootstrap.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    start = comma == std::string::npos ? bootstrap.size() + 1 : comma + 1;
-    if (address.empty()) continue;
+  for (const auto& address : split_bootstrap(bootstrap)) {
     auto r = exchange_with(address, request, deadline);
     if (r.ok()) return r;
     errors += (errors.empty() ? "" : "; ") + r.error().message;

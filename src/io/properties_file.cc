@@ -6,14 +6,12 @@
 
 namespace gregor::io {
 
-namespace {
-std::string trim(std::string_view s) {
+std::string trim_blanks(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r')) ++b;
   while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) --e;
   return std::string(s.substr(b, e - b));
 }
-}  // namespace
 
 Result<Properties> parse_properties(std::string_view text, const std::string& source_name) {
   Properties out;
@@ -23,7 +21,7 @@ Result<Properties> parse_properties(std::string_view text, const std::string& so
   while (pos <= text.size()) {
     size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
-    std::string line = trim(text.substr(pos, nl - pos));
+    std::string line = trim_blanks(text.substr(pos, nl - pos));
     pos = nl + 1;
     ++line_no;
     if (logical.empty()) {
@@ -38,8 +36,8 @@ Result<Properties> parse_properties(std::string_view text, const std::string& so
     size_t sep = logical.find_first_of("=:");
     if (sep == std::string::npos)
       return make_error(-1, fmt::format("{}:{}: expected key=value, got '{}'", source_name, start_line, logical));
-    std::string key = trim(std::string_view(logical).substr(0, sep));
-    std::string value = trim(std::string_view(logical).substr(sep + 1));
+    std::string key = trim_blanks(std::string_view(logical).substr(0, sep));
+    std::string value = trim_blanks(std::string_view(logical).substr(sep + 1));
     if (key.empty()) return make_error(-1, fmt::format("{}:{}: empty key", source_name, start_line));
     out[key] = value;
     logical.clear();

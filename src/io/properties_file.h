@@ -15,6 +15,9 @@ namespace gregor::io {
 
 using Properties = std::map<std::string, std::string>;
 
+// s without leading and trailing blanks (space, tab, CR).
+std::string trim_blanks(std::string_view s);
+
 // An error names source_name and the line.
 Result<Properties> parse_properties(std::string_view text, const std::string& source_name);
 // At most 16 MiB; an error names the file.

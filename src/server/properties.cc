@@ -6,15 +6,6 @@
 
 namespace gregor::server {
 
-namespace {
-std::string trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) --e;
-  return std::string(s.substr(b, e - b));
-}
-}  // namespace
-
 Result<metadata::ConfigMap> parse_properties(std::string_view text, const std::string& source_name) {
   return io::parse_properties(text, source_name);
 }
@@ -27,7 +18,7 @@ Result<std::pair<std::string, std::string>> parse_override(std::string_view arg)
   size_t eq = arg.find('=');
   if (eq == std::string_view::npos || eq == 0)
     return make_error(-1, fmt::format("--set expects key=value, got '{}'", arg));
-  return std::make_pair(trim(arg.substr(0, eq)), trim(arg.substr(eq + 1)));
+  return std::make_pair(io::trim_blanks(arg.substr(0, eq)), io::trim_blanks(arg.substr(eq + 1)));
 }
 
 }  // namespace gregor::server

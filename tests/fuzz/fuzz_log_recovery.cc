@@ -11,8 +11,6 @@
 // The input runs twice: as given, and with the CRC of every framed batch recomputed (so
 // mutations get past the CRC check into the offset and index logic). One partition dir under
 // /dev/shm is reused; its files are deleted before each run.
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -35,13 +33,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path g_root;
 fs::path g_dir;
-
-void remove_root() {
-  std::error_code ec;
-  fs::remove_all(g_root, ec);
-}
 
 void clear_dir() {
   std::error_code ec;
@@ -156,19 +148,8 @@ void run(ByteView input) {
 }  // namespace gregor::storage
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  using namespace gregor::storage;
   gregor::fuzz::quiet_logs();
-  std::error_code ec;
-  fs::path base = fs::exists("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
-  g_root = base / ("gregor-fuzz-log-" + std::to_string(getpid()));
-  g_dir = g_root / "fuzz-0";
-  fs::remove_all(g_root, ec);
-  fs::create_directories(g_dir, ec);
-  if (ec) {
-    std::fprintf(stderr, "cannot create %s: %s\n", g_dir.c_str(), ec.message().c_str());
-    std::abort();
-  }
-  std::atexit(remove_root);
+  gregor::storage::g_dir = gregor::fuzz::scratch_dir("gregor-fuzz-log-", "fuzz-0");
   return 0;
 }
 
