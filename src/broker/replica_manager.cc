@@ -197,12 +197,23 @@ void Broker::deliver_acks(Partition& p, const std::vector<replication::AckComple
 void Broker::replication_tick() {
   auto& st = local();
   int64_t now = mono_ms();
+  // A leader whose controller session lapsed may have been replaced: the acks=all produces it
+  // holds get NOT_LEADER_OR_FOLLOWER now (the client retries at the new leader) rather than
+  // REQUEST_TIMED_OUT at their deadline, and their connections answer Metadata again.
+  const bool session_lapsed = !session_valid(now);
   for (auto& [key, p] : st.partitions) {
     if (!p->leader_state) continue;
     if (p->pending_acks && !p->pending_acks->empty()) {
       deliver_acks(*p, p->pending_acks->complete_reached(p->leader_state->high_watermark(),
                                                          p->leader_state->acks_reached_error_code()));
-      deliver_acks(*p, p->pending_acks->expire(now));
+      if (session_lapsed) {
+        auto failed = p->pending_acks->fail_all(kNotLeaderOrFollower);
+        GLOG_INFO("{}-{}: controller session lapsed: {} acks=all produce(s) answered NOT_LEADER_OR_FOLLOWER",
+                  p->topic, p->index, failed.size());
+        deliver_acks(*p, failed);
+      } else {
+        deliver_acks(*p, p->pending_acks->expire(now));
+      }
     }
     if (p->replicas.size() > 1 && !p->leader_state->alter_partition_in_flight()) {
       if (auto prop = p->leader_state->maybe_shrink_isr(now)) {

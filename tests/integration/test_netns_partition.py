@@ -4,7 +4,8 @@ and the test's clients run in a client namespace (this test's thread joins it wi
 so no test address is ever used from the root namespace). nft rules on the bridge cut the
 leader's links to the other brokers while clients can still reach it.
 
-Checked: the cut-off leader stops acknowledging acks=all writes; the other brokers' controller
+Checked: the cut-off leader stops acknowledging acks=all writes, and answers the ones it holds
+NOT_LEADER_OR_FOLLOWER once its controller session lapses; the other brokers' controller
 fences it and elects a new leader from the ISR, which takes the writes; after healing, the old
 leader truncates the tail it appended but never committed, and rejoins the ISR. Every
 acknowledged write is in the final log, in order (history_checker)."""
@@ -18,6 +19,7 @@ import pytest
 from confluent_kafka import Producer
 
 import history_checker
+import kwire
 from cluster import ClusterNode, start_all
 from test_replication import SETTINGS, Writer, create_topic, drain, partition_state, wait_state
 
@@ -153,10 +155,19 @@ def netns_cluster(tmp_path):
 
 def test_leader_cut_off_stops_acking_a_new_leader_takes_over_and_the_old_one_truncates(netns_cluster):
     c = netns_cluster
-    create_topic(c.bootstrap, "cut", 1)
+    # Three partitions, led by different brokers, and the writer writes to all of them: the cut
+    # is of partition 0's leader. librdkafka asks for metadata only the broker it used last
+    # (among those it is connected to), so a producer whose only busy connection is the cut-off
+    # broker hears "no leader" from it until the cut heals (from Kafka it would hear the stale
+    # leader): that is the stray producer's case below. The writer also talks to the healthy
+    # brokers, from which it learns partition 0's new leader.
+    create_topic(c.bootstrap, "cut", 3)
+    for part in range(3):
+        wait_state(c, "cut", lambda l, r, isr: l >= 0 and len(isr) == 3, partition=part,
+                   what=f"three in-sync replicas of partition {part}")
     leader, _, _ = wait_state(c, "cut", lambda l, r, isr: l >= 0 and len(isr) == 3, what="three in-sync replicas")
     old = c.node(leader)
-    w = Writer(c.bootstrap, "cut", 1)
+    w = Writer(c.bootstrap, "cut", 3)
     w.thread.start()
     try:
         deadline = time.monotonic() + 20
@@ -167,17 +178,25 @@ def test_leader_cut_off_stops_acking_a_new_leader_takes_over_and_the_old_one_tru
         stray_acks, stray_errors = [], []
         stray = Producer({"bootstrap.servers": old.bootstrap, "acks": "all", "retries": 0,
                           "message.timeout.ms": 4000, "enable.idempotence": False})
+        raw = kwire.Conn(old.host, old.port, timeout=45)
         t_cut = time.monotonic()
         c.cut(leader)
         time.sleep(0.3)
         for i in range(20):
             stray.produce("cut", value=b"stray%d" % i, partition=0,
                           on_delivery=lambda err, msg: (stray_errors if err else stray_acks).append(msg.offset()))
+        # An acks=all write the cut-off leader holds (its followers are gone) is answered
+        # NOT_LEADER_OR_FOLLOWER once its controller session lapses, so the client retries at
+        # the new leader, rather than REQUEST_TIMED_OUT when the request's 30 s run out.
+        raw_err, _ = kwire.produce_v3(raw, "cut", 0, kwire.record_batch([(None, b"stray-raw", [])]),
+                                      acks=-1, timeout_ms=30000, timeout=45)
+        raw.close()
+        assert raw_err == 6, f"the cut-off leader answered a held acks=all write with error {raw_err}"
         # A new leader among the others, and writes acknowledged again.
         new_leader, _, _ = wait_state(c, "cut", lambda l, r, isr: l >= 0 and l != leader, timeout=30,
                                       what="a new leader", exclude=(leader,))
         deadline = time.monotonic() + 30
-        while w.acked_after(time.monotonic() - 0.5) is None or w.acked_after(t_cut + 0.5) is None:
+        while w.acked_after(time.monotonic() - 0.5, 0) is None or w.acked_after(t_cut + 0.5, 0) is None:
             assert time.monotonic() < deadline, "no acknowledged write after the new leader was elected"
             time.sleep(0.05)
         stray.flush(10)
@@ -193,7 +212,7 @@ def test_leader_cut_off_stops_acking_a_new_leader_takes_over_and_the_old_one_tru
         w.thread.join(90)
     log = old.log_text()
     assert "truncating to" in log, "the old leader did not truncate its uncommitted tail"
-    final = drain(c.bootstrap, "cut", 1)
+    final = drain(c.bootstrap, "cut", 3)
     assert not any(v.startswith("stray") for _, v in final[0]), "an unacknowledged stray write survived"
     report = history_checker.check(w.history, final)
     print(f"\nleader cut off: new leader {new_leader}; {report.summary()}; healed in "

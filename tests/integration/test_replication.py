@@ -126,7 +126,7 @@ class Writer:
         self.topic, self.partitions = topic, partitions
         self.lock = threading.Lock()
         self.stop = threading.Event()
-        self.acked_at = []  # monotonic times of acknowledgements
+        self.acked_at = []  # (invoked, acknowledged, partition): monotonic times of acknowledgements
         self.errors = []
         self.p = Producer({"bootstrap.servers": bootstrap, "acks": "all", "enable.idempotence": False,
                            "linger.ms": 5, "message.timeout.ms": 20000, "retries": 1000000,
@@ -138,7 +138,7 @@ class Writer:
         with self.lock:
             if err is None:
                 self.history.ok(value, msg.offset())
-                self.acked_at.append((self.history.sends[value].invoked, time.monotonic()))
+                self.acked_at.append((self.history.sends[value].invoked, time.monotonic(), msg.partition()))
             elif err.code() in (KafkaError._MSG_TIMED_OUT, KafkaError.REQUEST_TIMED_OUT, KafkaError._TIMED_OUT):
                 self.history.info(value)  # may or may not be stored
                 self.errors.append(err.str())
@@ -163,10 +163,11 @@ class Writer:
             time.sleep(0.002)
         self.p.flush(60)
 
-    def acked_after(self, t):
-        """The first acknowledgement of a send invoked after t (so answered by a live leader)."""
+    def acked_after(self, t, partition=None):
+        """The first acknowledgement of a send invoked after t (so answered by a live leader), to
+        `partition` if given."""
         with self.lock:
-            return next((a for inv, a in self.acked_at if inv > t), None)
+            return next((a for inv, a, part in self.acked_at if inv > t and partition in (None, part)), None)
 
 
 def test_rf3_topic_keeps_every_acknowledged_record_through_leader_kills(cluster):
