@@ -50,7 +50,7 @@ asan-test: build-asan
 
 # The broker-side suites again against the sanitizer build (a sanitizer report aborts the broker
 # and fails the test). Leak checks stay with the unit tests: brokers are often killed on purpose.
-ASAN_SUITES = test_groups.py test_malformed.py test_crash.py test_fetch.py test_log_admin.py test_cluster.py test_replication.py test_netns_partition.py test_transactions.py
+ASAN_SUITES = test_groups.py test_malformed.py test_old_versions.py test_features_off.py test_crash.py test_fetch.py test_log_admin.py test_cluster.py test_replication.py test_netns_partition.py test_transactions.py
 asan-integration-test: build-asan
 	cd tests/integration && GREGOR_BIN=$(CURDIR)/$(ASAN_BUILD)/gregor ASAN_OPTIONS=detect_leaks=0 \
 	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 /usr/bin/python3 -m pytest -q -p no:cacheprovider $(ASAN_SUITES)

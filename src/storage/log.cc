@@ -35,6 +35,22 @@ std::vector<int64_t> Log::segment_bases() const {
   return v;
 }
 
+std::vector<int64_t> Log::offsets_before(int64_t ts, int32_t max_count, int64_t now_ms) const {
+  std::vector<std::pair<int64_t, int64_t>> points;  // (offset, time), oldest first
+  points.reserve(segments_.size() + 1);
+  for (const auto& [base, seg] : segments_) points.emplace_back(std::max(base, log_start_offset_), seg->max_timestamp());
+  if (!active().empty()) points.emplace_back(log_end_offset(), now_ms);
+  ptrdiff_t start = ptrdiff_t(points.size()) - 1;
+  if (ts == -2) {
+    start = 0;
+  } else if (ts != -1) {
+    while (start >= 0 && points[size_t(start)].second > ts) --start;
+  }
+  std::vector<int64_t> out;
+  for (ptrdiff_t i = start; i >= 0 && int64_t(out.size()) < int64_t(max_count); --i) out.push_back(points[size_t(i)].first);
+  return out;
+}
+
 Status Log::check_timestamps(const model::BatchStats& stats, int64_t now_ms) const {
   if (cfg_.log_append_time) return Status::OK();
   auto invalid = [&](int64_t ts) {

@@ -129,6 +129,12 @@ class Log {
   Result<std::optional<std::pair<int64_t, int64_t>>> offset_for_timestamp(int64_t ts) const;
   // (largest batch max timestamp, last offset of that batch); (-1, -1) if the log is empty.
   std::pair<int64_t, int64_t> max_timestamp_and_offset() const;
+  // ListOffsets v0's answer, newest first, at most max_count offsets: the segment starts (the
+  // first raised to the log start) and, if the active segment holds data, the log end, each
+  // dated by its segment's max timestamp (the log end by now_ms). ts -1 starts from the newest,
+  // -2 from the oldest, any other ts from the newest dated at or before it (Kafka dates them by
+  // file modification time).
+  std::vector<int64_t> offsets_before(int64_t ts, int32_t max_count, int64_t now_ms) const;
 
   Status flush();                              // fdatasync up to the LEO, advance the recovery point
   Status flush_if_due(int64_t now_ms);         // flush.messages / flush.ms

@@ -261,6 +261,41 @@ TEST(Log, OffsetForTimestampFindsTheFirstRecordAtOrAfter) {
   EXPECT_EQ(**r, (P{30, 52}));  // inside the out-of-order batch 7 (offsets 28-31)
 }
 
+TEST(Log, OffsetsBeforeAnswersListOffsetsV0NewestFirst) {
+  TempDir d;
+  LogConfig cfg = small_config();
+  cfg.segment_bytes = 2048;
+  auto log = open_log(d.path() / "t-0", cfg);
+  // Empty log: the only point is the (empty) active segment's base, the log end.
+  EXPECT_EQ(log->offsets_before(-1, 10, 5000), (std::vector<int64_t>{0}));
+  EXPECT_EQ(log->offsets_before(-2, 10, 5000), (std::vector<int64_t>{0}));
+  // One record per batch, timestamp 100*i: several segments, the active one holding data.
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(log->append(batch(1, 100 * i, 500), 0, 1000).ok());
+  auto bases = log->segment_bases();
+  ASSERT_GE(bases.size(), 3u);
+  ASSERT_FALSE(log->segment(bases.back()).empty());
+  std::vector<int64_t> newest_first{20};
+  for (auto it = bases.rbegin(); it != bases.rend(); ++it) newest_first.push_back(*it);
+  // Latest: the log end, then every segment start, newest first, cut at max_count.
+  EXPECT_EQ(log->offsets_before(-1, 100, 5000), newest_first);
+  EXPECT_EQ(log->offsets_before(-1, 1, 5000), (std::vector<int64_t>{20}));
+  EXPECT_EQ(log->offsets_before(-1, 2, 5000), (std::vector<int64_t>{20, bases.back()}));
+  EXPECT_TRUE(log->offsets_before(-1, 0, 5000).empty());
+  // Earliest: the oldest segment start only.
+  EXPECT_EQ(log->offsets_before(-2, 100, 5000), (std::vector<int64_t>{0}));
+  // A timestamp: starts from the newest segment whose max timestamp is at or before it. The
+  // first segment's max timestamp is that of its last record, offset bases[1] - 1.
+  const int64_t first_max = 100 * (bases[1] - 1);
+  EXPECT_EQ(log->offsets_before(first_max, 100, 5000), (std::vector<int64_t>{0}));
+  EXPECT_TRUE(log->offsets_before(first_max - 1, 100, 5000).empty());
+  EXPECT_EQ(log->offsets_before(4999, 100, 5000).size(), bases.size());  // not the log end (dated now)
+  EXPECT_EQ(log->offsets_before(5000, 100, 5000), newest_first);
+  // Past the log start, the oldest segment's start is raised to it.
+  ASSERT_TRUE(log->advance_log_start_offset(1).ok());
+  EXPECT_EQ(log->offsets_before(-2, 100, 5000), (std::vector<int64_t>{1}));
+  EXPECT_EQ(log->offsets_before(-1, 100, 5000).back(), 1);
+}
+
 TEST(Log, RetentionByTimeDeletesOldSegmentsButNeverPastTheBound) {
   TempDir d;
   LogConfig cfg = small_config();

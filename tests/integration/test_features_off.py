@@ -17,26 +17,30 @@ def fb(module_broker_factory):
     return module_broker_factory()
 
 
-def test_acl_apis_answer_security_disabled(fb):
+@pytest.mark.parametrize("v", [0, 1])
+def test_acl_apis_answer_security_disabled(fb, v):
+    # v0 (served again, item 19) has no resource pattern type.
+    pattern = lambda t: b"" if v == 0 else i8(t)  # noqa: E731
     with Conn(fb.host, fb.port) as c:
-        # DescribeAcls v1: any resource, any pattern, any principal/host/operation/permission.
-        body = i8(1) + NULL_STRING + i8(1) + NULL_STRING + NULL_STRING + i8(1) + i8(1)
-        r = c.request(29, 1, body)
+        # DescribeAcls: any resource, any pattern, any principal/host/operation/permission.
+        body = i8(1) + NULL_STRING + pattern(1) + NULL_STRING + NULL_STRING + i8(1) + i8(1)
+        r = c.request(29, v, body)
         r.i32()
         assert r.i16() == SECURITY_DISABLED
         assert "Authorizer" in (r.string() or "")
-        # CreateAcls v1: two creations, each refused.
-        creation = i8(2) + string("t") + i8(3) + string("User:alice") + string("*") + i8(3) + i8(3)
-        r = c.request(30, 1, array([creation, creation]))
+        # CreateAcls: two creations, each refused.
+        creation = i8(2) + string("t") + pattern(3) + string("User:alice") + string("*") + i8(3) + i8(3)
+        r = c.request(30, v, array([creation, creation]))
         r.i32()
         results = r.array(lambda rr: (rr.i16(), rr.string()))
         assert [e for e, _ in results] == [SECURITY_DISABLED] * 2, results
-        # DeleteAcls v1: one filter.
-        flt = i8(2) + NULL_STRING + i8(1) + NULL_STRING + NULL_STRING + i8(1) + i8(1)
-        r = c.request(31, 1, array([flt]))
+        # DeleteAcls: one filter.
+        flt = i8(2) + NULL_STRING + pattern(1) + NULL_STRING + NULL_STRING + i8(1) + i8(1)
+        r = c.request(31, v, array([flt]))
         r.i32()
         results = r.array(lambda rr: (rr.i16(), rr.string(), rr.array(lambda x: None)))
         assert results[0][0] == SECURITY_DISABLED, results
+        assert r.remaining() == 0
 
 
 def test_sasl_on_a_plaintext_listener_is_an_illegal_state(fb):
@@ -49,11 +53,16 @@ def test_sasl_on_a_plaintext_listener_is_an_illegal_state(fb):
         assert kwire.api_versions_v0(c)[0] == 0
 
 
-def test_delegation_tokens_are_not_allowed_without_sasl(fb):
+@pytest.mark.parametrize("v", [0, 1])
+def test_delegation_tokens_are_not_allowed_without_sasl(fb, v):
     with Conn(fb.host, fb.port) as c:
-        r = c.request(38, 1, array([]) + i64(-1))   # CreateDelegationToken v1
+        r = c.request(38, v, array([]) + i64(-1))   # CreateDelegationToken
         assert r.i16() == DELEGATION_TOKEN_REQUEST_NOT_ALLOWED
-        r = c.request(41, 1, i32(-1))               # DescribeDelegationToken v1, all owners
+        r = c.request(39, v, kwire.kbytes(b"hmac") + i64(1000))  # RenewDelegationToken
+        assert r.i16() == DELEGATION_TOKEN_REQUEST_NOT_ALLOWED
+        r = c.request(40, v, kwire.kbytes(b"hmac") + i64(-1))    # ExpireDelegationToken
+        assert r.i16() == DELEGATION_TOKEN_REQUEST_NOT_ALLOWED
+        r = c.request(41, v, i32(-1))               # DescribeDelegationToken, all owners
         assert r.i16() == DELEGATION_TOKEN_REQUEST_NOT_ALLOWED
 
 

@@ -51,6 +51,7 @@ asio::awaitable<net::HandlerResult> describe_configs(RequestContext& ctx) {
           e.value = key.sensitive ? std::nullopt : v.value;
           e.read_only = false;
           e.config_source = int8_t(v.source);
+          e.is_default = v.source == metadata::ConfigSource::kDefault;  // v0 has no config source
           e.is_sensitive = key.sensitive;
           e.config_type = int8_t(key.type);
           if (req->include_synonyms) {
@@ -83,6 +84,7 @@ asio::awaitable<net::HandlerResult> describe_configs(RequestContext& ctx) {
           e.value = key.sensitive ? std::nullopt : v.value;
           e.read_only = !key.dynamic;
           e.config_source = int8_t(v.source);
+          e.is_default = v.source == metadata::ConfigSource::kDefault;  // v0 has no config source
           e.is_sensitive = key.sensitive;
           e.config_type = int8_t(key.type);
           if (req->include_synonyms) {

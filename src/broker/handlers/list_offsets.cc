@@ -1,5 +1,9 @@
 // ListOffsets (2): earliest (-2), latest (-1), max timestamp (-3), earliest local (-4) and
-// by-timestamp lookups, answered by the partition's owner shard.
+// by-timestamp lookups, answered by the partition's owner shard. v0 (old clients, e.g. burrow)
+// answers a list of up to MaxNumOffsets offsets, newest first (Log::offsets_before), a consumer's
+// capped at the high watermark; timestamps below -2 are UNSUPPORTED_VERSION there, as in Kafka.
+#include <algorithm>
+
 #include "base/clock.h"
 #include "broker/broker.h"
 #include "broker/handlers/handlers.h"
@@ -8,7 +12,8 @@
 namespace gregor::broker::handlers {
 
 namespace {
-constexpr int16_t kUnknownTopic = 3, kNotLeaderOrFollower = 6, kFencedLeaderEpoch = 74, kUnknownLeaderEpoch = 75;
+constexpr int16_t kUnknownTopic = 3, kNotLeaderOrFollower = 6, kUnsupportedVersion = 35, kFencedLeaderEpoch = 74,
+                  kUnknownLeaderEpoch = 75;
 constexpr int64_t kLatest = -1, kEarliest = -2, kMaxTimestamp = -3, kEarliestLocal = -4, kLatestTiered = -5;
 
 struct Answer {
@@ -16,6 +21,7 @@ struct Answer {
   int64_t timestamp = -1;
   int64_t offset = -1;
   int32_t leader_epoch = -1;
+  std::vector<int64_t> old_style_offsets;  // v0
 };
 }  // namespace
 
@@ -24,6 +30,7 @@ asio::awaitable<net::HandlerResult> list_offsets(RequestContext& ctx) {
   if (!req) co_return close_connection();
   Broker& broker = ctx.broker;
   proto::ListOffsetsResponse resp;
+  const bool v0 = ctx.version() == 0;
   for (const auto& t : req->topics) {
     proto::ListOffsetsResponse::ListOffsetsTopicResponse tr;
     tr.name = t.name;
@@ -31,7 +38,9 @@ asio::awaitable<net::HandlerResult> list_offsets(RequestContext& ctx) {
       size_t shard = broker.owner_of(t.name, p.partition_index);
       const bool from_replica = req->replica_id >= 0;
       const bool read_committed = req->isolation_level == 1;
-      auto a = co_await broker.shards().invoke_on(shard, [&broker, shard, &t, &p, from_replica, read_committed] {
+      const bool consumer = req->replica_id == -1;  // v0 caps only a consumer's (not -2, debugging) answer
+      auto a = co_await broker.shards().invoke_on(shard, [&broker, shard, &t, &p, from_replica, read_committed, v0,
+                                                         consumer] {
         Answer a;
         auto& st = broker.state(shard);
         Partition* part = st.find(t.name, p.partition_index);
@@ -46,6 +55,18 @@ asio::awaitable<net::HandlerResult> list_offsets(RequestContext& ctx) {
         a.leader_epoch = part->leader_epoch;
         // Consumers see up to the high watermark; read_committed ones up to the last stable offset.
         const int64_t visible = read_committed ? part->last_stable_offset() : part->high_watermark();
+        if (v0) {
+          if (p.timestamp < kEarliest) return Answer{kUnsupportedVersion};
+          auto offsets = part->log->offsets_before(p.timestamp, p.max_num_offsets, wall_ms());
+          if (consumer && !offsets.empty() && offsets.front() > visible) {
+            // Newest first: the ones past what a consumer may see give way to the high watermark.
+            auto past = std::find_if(offsets.begin(), offsets.end(), [&](int64_t o) { return o <= visible; });
+            offsets.erase(offsets.begin(), past);
+            offsets.insert(offsets.begin(), visible);
+          }
+          a.old_style_offsets = std::move(offsets);
+          return a;
+        }
         switch (p.timestamp) {
           case kLatest:
           case kLatestTiered:
@@ -79,6 +100,7 @@ asio::awaitable<net::HandlerResult> list_offsets(RequestContext& ctx) {
       pr.timestamp = a.timestamp;
       pr.offset = a.offset;
       pr.leader_epoch = a.leader_epoch;
+      pr.old_style_offsets = std::move(a.old_style_offsets);
       tr.partitions.push_back(pr);
     }
     resp.topics.push_back(std::move(tr));

@@ -1,7 +1,9 @@
 // OffsetCommit (8): a group member (generation and member id checked) or a simple consumer
 // (generation -1, no member id) commits offsets. Offsets for partitions that do not exist get
 // UNKNOWN_TOPIC_OR_PARTITION (UNKNOWN_TOPIC_ID by id from v10); the rest are written to
-// __consumer_offsets before the response.
+// __consumer_offsets before the response. v0 (no generation, no member id) is a simple consumer's
+// commit, stored with the group as v1 is (Kafka 3.9 wrote v0 to ZooKeeper); v1's per-partition
+// CommitTimestamp is not used: offsets are dated when committed.
 #include "broker/group_call.h"
 #include "broker/handlers/group_common.h"
 #include "broker/handlers/handlers.h"

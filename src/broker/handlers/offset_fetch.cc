@@ -114,7 +114,8 @@ asio::awaitable<net::HandlerResult> offset_fetch(RequestContext& ctx) {
       for (const auto& t : *req->topics) wanted->push_back(Wanted{t.name, {}, t.partition_indexes});
     }
     auto got = co_await fetch_group(ctx.broker, req->group_id, wanted, v >= 7 && req->require_stable);
-    // v1 has no top-level error: the group's error goes to every partition.
+    // v0-1 have no top-level error: the group's error goes to every partition. (Kafka 3.9 read
+    // v0 from ZooKeeper; Gregor answers it from the group coordinator, as v1.)
     int16_t partition_error = v < 2 ? got.error : int16_t(0);
     if (got.error != 0 && v >= 2) {
       resp.error_code = got.error;
