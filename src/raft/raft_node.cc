@@ -120,6 +120,7 @@ void RaftNode::reset_epoch_state() {
   leader_.reset();
   begin_acked_.clear();
   begin_sent_ms_.clear();
+  hw_sent_.clear();
   successors_.clear();
   end_acked_.clear();
   backoff_deadline_ = -1;

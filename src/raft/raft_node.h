@@ -176,6 +176,11 @@ class RaftNode {
   // Leader / resigned.
   std::optional<LeaderState> leader_;
   std::vector<ParkedFetch> parked_;
+  // The high watermark last answered to each fetcher: an empty fetch is held as a long poll only
+  // once the fetcher has been told the current one (otherwise a follower that fetched just after
+  // another one moved the high watermark would learn it only at the end of its long poll; Kafka
+  // gets the same from the fetcher's HighWatermark field, KIP-1166).
+  std::map<int32_t, int64_t> hw_sent_;
   std::set<int32_t> begin_acked_;
   std::map<int32_t, int64_t> begin_sent_ms_;
   std::vector<int32_t> successors_;

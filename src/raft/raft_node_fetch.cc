@@ -93,7 +93,10 @@ FetchResponse RaftNode::build_fetch_response(const FetchRequest& r, bool* park, 
   }
   resp.high_watermark = leader_->high_watermark();
   resp.batches = log_.read(r.fetch_offset, cfg_.max_fetch_bytes);
-  if (park && resp.batches.empty() && r.max_wait_ms > 0) *park = true;
+  auto told = hw_sent_.find(r.replica_id);
+  const bool knows_hw = told != hw_sent_.end() && told->second >= resp.high_watermark;
+  if (park && resp.batches.empty() && r.max_wait_ms > 0 && knows_hw) *park = true;
+  else hw_sent_[r.replica_id] = resp.high_watermark;
   return resp;
 }
 

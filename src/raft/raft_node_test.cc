@@ -323,6 +323,28 @@ TEST(RaftNode, LeaderWithoutQuorumResignsAndGracefulResignHandsOver) {
   EXPECT_GT(p.nodes[p.leader()]->node->epoch(), epoch);
 }
 
+TEST(RaftNode, EveryFollowerLearnsANewHighWatermarkWithoutWaitingOutItsLongPoll) {
+  spdlog::set_level(spdlog::level::warn);
+  Pump p;
+  for (int32_t id : {1, 2, 3}) p.add(id, {1, 2, 3});
+  ASSERT_TRUE(p.run_until([&] { return p.leader() >= 0; }, 5000));
+  int32_t l = p.leader();
+  // Settle: every follower caught up, its fetch parked at the leader as a long poll.
+  p.run_until([] { return false; }, 1000);
+  for (int round = 0; round < 3; ++round) {
+    int64_t last = *p.nodes[l]->node->propose({b("r" + std::to_string(round))}, p.now);
+    int64_t t0 = p.now;
+    // The first follower's next fetch moves the high watermark; the second one, fetching just
+    // after, is answered at once with it rather than held for fetch_max_wait_ms.
+    ASSERT_TRUE(p.run_until([&] {
+      for (auto& [id, n] : p.nodes) if (n->sm.next <= last) return false;
+      return true;
+    }, 3000));
+    EXPECT_LT(p.now - t0, p.nodes[l]->cfg.fetch_max_wait_ms / 2) << "round " << round;
+    p.run_until([] { return false; }, 1000);
+  }
+}
+
 TEST(RaftNode, RestartedNodeKeepsEpochAndVote) {
   TestNode n(1, {1, 2, 3});
   n.start();
