@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
 """Two latency figures the hardening issue asks for, measured on loopback with real processes:
 
-restart: a single node (10 partitions, 20,000 records) is killed with SIGKILL and started again,
-  ROUNDS times; each sample is from the kill to the first acks=all Produce answered without an
+restart: a single node (PARTITIONS partitions of a little data: 20 records of 100 bytes each)
+  is killed with SIGKILL and started again, ROUNDS times; each sample is from the kill to the first acks=all Produce answered without an
   error (a raw request retried every 5 ms), so it includes process start, log recovery, the
   single-voter election and registration.
 propagation: on a 3-node cluster, TOPICS topics are created one by one (CreateTopics to node 1);
   each sample is, for one node, the time from the CreateTopics answer until that node's Metadata
   names the topic with a leader for every partition (polled back to back).
 
-Usage: bench/restart-and-propagation.py [ROUNDS] [TOPICS]   (default 10, 100; GREGOR_BIN picks
-the binary, default build/gregor)."""
+Usage: bench/restart-and-propagation.py [ROUNDS] [TOPICS] [PARTITIONS]   (default 10, 100, 1000;
+GREGOR_BIN picks the binary, default build/gregor)."""
 import os
 import statistics
 import sys
@@ -40,23 +40,22 @@ def create_topic(conn, name, partitions, rf):
     assert err == 0, f"CreateTopics {name}: error {err}"
 
 
-def restart(base, rounds):
+def restart(base, rounds, partitions):
     b = Broker(base / "single")
     b.start()
     with Conn(b.host, b.port) as c:
-        create_topic(c, "restart", 10, 1)
-        deadline = time.monotonic() + 20
+        create_topic(c, "restart", partitions, 1)
+        deadline = time.monotonic() + 60
         while True:
             md = kwire.metadata_v1(c, ["restart"])
             parts = md["topics"].get("restart", (3, {}))[1]
-            if len(parts) == 10 and all(leader >= 0 for _, leader in parts.values()):
+            if len(parts) == partitions and all(leader >= 0 for _, leader in parts.values()):
                 break
             assert time.monotonic() < deadline, "topic not led"
             time.sleep(0.02)
-        for p in range(10):
-            for _ in range(20):
-                batch = kwire.record_batch([(None, b"x" * 100, [])] * 100)
-                assert kwire.produce_v3(c, "restart", p, batch)[0] == 0
+        batch = kwire.record_batch([(None, b"x" * 100, [])] * 20)
+        for p in range(partitions):
+            assert kwire.produce_v3(c, "restart", p, batch)[0] == 0
     samples = []
     for _ in range(rounds):
         b.kill()
@@ -106,10 +105,11 @@ def propagation(base, topics):
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     topics = int(sys.argv[2]) if len(sys.argv) > 2 else 100
+    partitions = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
     with tempfile.TemporaryDirectory(prefix="gregor-bench-") as d:
         base = Path(d)
-        r = restart(base, rounds)
-        print(f"restart (kill -9 to first acks=all ack), {len(r)} rounds: p50 {pct(r, 50) * 1000:.0f} ms, "
+        r = restart(base, rounds, partitions)
+        print(f"restart (kill -9 to first acks=all ack), {partitions} partitions, {len(r)} rounds: p50 {pct(r, 50) * 1000:.0f} ms, "
               f"p90 {pct(r, 90) * 1000:.0f} ms, max {max(r) * 1000:.0f} ms")
         lags = propagation(base, topics)
         print(f"metadata propagation (CreateTopics answer to each node's Metadata), {len(lags)} samples "

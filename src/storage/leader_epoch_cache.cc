@@ -49,6 +49,7 @@ Result<std::unique_ptr<LeaderEpochCache>> LeaderEpochCache::open(std::filesystem
   auto entries = parse_leader_epoch_checkpoint(*text);
   if (!entries.ok()) return entries.error();
   c->entries_ = std::move(*entries);
+  c->on_disk_ = c->entries_;
   return c;
 }
 
@@ -99,7 +100,15 @@ Status LeaderEpochCache::clear() {
   return persist();
 }
 
-Status LeaderEpochCache::persist() { return io::write_file_atomic(path_, format_leader_epoch_checkpoint(entries_)); }
+Status LeaderEpochCache::persist() {
+  // Each write is an fsync of the file and of its dir: a partition's open and close would
+  // otherwise rewrite the same entries several times (thousands of fsyncs at a restart).
+  if (on_disk_ && *on_disk_ == entries_) return Status::OK();
+  on_disk_.reset();  // unknown until the write succeeds
+  if (auto s = io::write_file_atomic(path_, format_leader_epoch_checkpoint(entries_)); !s.ok()) return s;
+  on_disk_ = entries_;
+  return Status::OK();
+}
 
 std::pair<int32_t, int64_t> LeaderEpochCache::end_offset_for(int32_t epoch, int64_t log_end_offset) const {
   if (entries_.empty() || epoch < entries_.front().epoch || epoch > entries_.back().epoch) return {-1, -1};

@@ -49,6 +49,7 @@ class LeaderEpochCache {
   // the entry covering it up to start_offset.
   Status truncate_from_start(int64_t start_offset);
   Status clear();
+  // Writes the file (atomically, durably) unless it already holds exactly these entries.
   Status persist();
 
   // OffsetsForLeaderEpoch: (the largest epoch <= epoch, the offset where it ended); for the
@@ -61,6 +62,7 @@ class LeaderEpochCache {
   bool assign_in_memory(int32_t epoch, int64_t start_offset);
   std::filesystem::path path_;
   std::vector<EpochEntry> entries_;
+  std::optional<std::vector<EpochEntry>> on_disk_;  // what the file holds, when known
 };
 
 // Parses the text format; an error (KAFKA_STORAGE_ERROR) describes what is malformed.

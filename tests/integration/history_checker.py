@@ -29,7 +29,7 @@ class Send:
     partition: int
     invoked: float
     outcome: str = "pending"  # ok | fail | info | pending
-    offset: int = -1
+    offset: int = -1  # -1 with outcome ok: acknowledged, offset not reported (see History.ok)
     completed: float = 0.0
     retried: bool = False
 
@@ -37,6 +37,7 @@ class Send:
 @dataclass
 class Report:
     acked: int = 0
+    acked_without_offset: int = 0  # acknowledged sends whose offset the client did not report
     read: int = 0
     lost: int = 0
     duplicated: int = 0
@@ -63,7 +64,8 @@ class Report:
         return {k: getattr(self, k) for k in kinds if getattr(self, k)}
 
     def summary(self):
-        return (f"acked={self.acked} read={self.read} lost={self.lost} duplicated={self.duplicated} "
+        return (f"acked={self.acked} (without offset {self.acked_without_offset}) read={self.read} "
+                f"lost={self.lost} duplicated={self.duplicated} "
                 f"inconsistent={self.inconsistent_offsets} reordered={self.reordered} "
                 f"g1a={self.aborted_reads} truncated_reads={self.truncated_reads} "
                 f"nonmonotonic_poll={self.nonmonotonic_poll} poll_skip={self.poll_skip} "
@@ -83,8 +85,12 @@ class History:
         self.sends[value] = Send(value, partition, self.clock())
 
     def ok(self, value, offset):
+        """offset None or negative: the client reported the send persisted without its offset
+        (librdkafka's idempotent producer does so when the answer to this send was lost but a
+        later send on the same partition was acknowledged, which implies this one is stored);
+        it is checked for presence only."""
         s = self.sends[value]
-        s.outcome, s.offset, s.completed = "ok", offset, self.clock()
+        s.outcome, s.offset, s.completed = "ok", -1 if offset is None or offset < 0 else offset, self.clock()
 
     def fail(self, value):
         s = self.sends[value]
@@ -141,6 +147,8 @@ def check(history, drain):
         at = final_at.get((s.partition, s.offset))
         if s.value not in final_offsets:
             r.note("lost", f"{s.value!r} acked at p{s.partition}@{s.offset}, not in the final log")
+        elif s.offset < 0:
+            r.acked_without_offset += 1
         elif at is not None and at != s.value:
             r.note("inconsistent_offsets", f"p{s.partition}@{s.offset}: acked {s.value!r}, log holds {at!r}")
         elif at is None:
@@ -173,6 +181,7 @@ def check(history, drain):
         if s.outcome == "ok":
             by_part[s.partition].append(s)
     for p, acked in by_part.items():
+        acked = [s for s in acked if s.offset >= 0]
         acked.sort(key=lambda s: s.completed)
         invoked = sorted(acked, key=lambda s: s.invoked)
         # For each B (by invoke time) the max offset over all A completed before B was invoked.

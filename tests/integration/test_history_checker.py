@@ -35,6 +35,16 @@ def test_acked_record_missing_from_the_drain_is_lost():
     assert r.lost == 1 and "w-2" in r.examples["lost"][0]
 
 
+def test_ack_without_an_offset_is_checked_for_presence_only():
+    h = History(Tick())
+    acked(h, "w-0", 0, 0)
+    acked(h, "w-1", 0, None)
+    acked(h, "w-2", 0, -1001)
+    r = check(h, {0: [(0, "w-0"), (1, "w-1")]})
+    assert r.acked == 3 and r.acked_without_offset == 1
+    assert r.failures(duplicates_allowed=False) == {"lost": 1} and "w-2" in r.examples["lost"][0]
+
+
 def test_value_at_two_offsets_is_a_duplicate_allowed_only_when_asked():
     h = History(Tick())
     acked(h, "w-0", 0, 0)

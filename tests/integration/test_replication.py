@@ -121,7 +121,7 @@ def drain(bootstrap, topic, partitions, timeout=60):
 class Writer:
     """acks=all producer on its own thread, recording every send in a History."""
 
-    def __init__(self, bootstrap, topic, partitions):
+    def __init__(self, bootstrap, topic, partitions, config=None):
         self.history = history_checker.History()
         self.topic, self.partitions = topic, partitions
         self.lock = threading.Lock()
@@ -130,7 +130,8 @@ class Writer:
         self.errors = []
         self.p = Producer({"bootstrap.servers": bootstrap, "acks": "all", "enable.idempotence": False,
                            "linger.ms": 5, "message.timeout.ms": 20000, "retries": 1000000,
-                           "retry.backoff.ms": 50, "topic.metadata.refresh.interval.ms": 1000})
+                           "retry.backoff.ms": 50, "topic.metadata.refresh.interval.ms": 1000,
+                           **(config or {})})
         self.thread = threading.Thread(target=self.run, daemon=True)
 
     def on_delivery(self, err, msg):
