@@ -11,6 +11,7 @@
 #include "broker/log_dir_failure.h"
 #include "metadata/log_config.h"
 #include "storage/checkpoint_file.h"
+#include "storage/open_logs.h"
 #include "storage/partition_dir.h"
 #include "io/file.h"
 
@@ -125,6 +126,15 @@ void Broker::install_image(ShardState& st, metadata::ImagePtr image) {
     }
     it = st.partitions.erase(it);
   }
+  // Partitions new to this shard: their logs are opened (recovered after a crash) together,
+  // by num.recovery.threads.per.data.dir threads, then placed in image order.
+  struct New {
+    const std::string* name;
+    int32_t idx;
+    const metadata::TopicInfo* topic;
+  };
+  std::vector<New> fresh;
+  std::vector<storage::OpenLogRequest> requests;
   for (const auto& [name, topic] : image->topics) {
     auto log_cfg = metadata::make_log_config(st.config, topic.configs);
     for (size_t p = 0; p < topic.partitions.size(); ++p) {
@@ -140,7 +150,19 @@ void Broker::install_image(ShardState& st, metadata::ImagePtr image) {
       auto key = key_of(name, idx);
       auto rp = recovery_points_.count(key) ? recovery_points_[key] : -1;
       auto ls = log_start_offsets_.count(key) ? log_start_offsets_[key] : -1;
-      auto log = storage::Log::open(dir_for(name, idx), log_cfg, rp, ls);
+      fresh.push_back({&name, idx, &topic});
+      requests.push_back({dir_for(name, idx), log_cfg, rp, ls});
+    }
+  }
+  auto logs = storage::open_logs(requests, int(st.config.get_long("num.recovery.threads.per.data.dir")));
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    const std::string& name = *fresh[i].name;
+    const int32_t idx = fresh[i].idx;
+    const auto& topic = *fresh[i].topic;
+    const auto& info = topic.partitions[size_t(idx)];
+    auto key = key_of(name, idx);
+    {
+      auto& log = logs[i];
       if (!log.ok()) {
         GLOG_ERROR("cannot open partition {}: {}", key, log.error().message);
         continue;

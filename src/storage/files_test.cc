@@ -118,6 +118,8 @@ TEST(LeaderEpochCache, AssignsTruncatesAndPersists) {
   ASSERT_TRUE(c->assign(3, 10).ok());
   ASSERT_TRUE(c->assign(2, 12).ok());  // lower epoch: ignored
   ASSERT_TRUE(c->assign(4, 20).ok());
+  EXPECT_FALSE(std::filesystem::exists(path));  // in memory until persisted
+  ASSERT_TRUE(c->persist().ok());
   EXPECT_EQ(io::read_small_file(path).value(), "0\n3\n1 0\n3 10\n4 20\n");
   EXPECT_EQ(c->end_offset_for(1, 30), (std::pair<int32_t, int64_t>{1, 10}));
   EXPECT_EQ(c->end_offset_for(2, 30), (std::pair<int32_t, int64_t>{1, 10}));
@@ -128,6 +130,7 @@ TEST(LeaderEpochCache, AssignsTruncatesAndPersists) {
   EXPECT_EQ(c->latest(), (EpochEntry{3, 10}));
   ASSERT_TRUE(c->truncate_from_start(12).ok());
   EXPECT_EQ(c->entries(), (std::vector<EpochEntry>{{3, 12}}));
+  ASSERT_TRUE(c->persist().ok());
   auto reopened = LeaderEpochCache::open(path);
   ASSERT_TRUE(reopened.ok());
   EXPECT_EQ((*reopened)->entries(), c->entries());
@@ -136,7 +139,7 @@ TEST(LeaderEpochCache, AssignsTruncatesAndPersists) {
 }
 
 TEST(LeaderEpochCache, PersistWritesOnlyWhenTheEntriesDifferFromTheFile) {
-  // A restart of 1,000 partitions rewrote each checkpoint about five times with the same
+  // A restart of 1,000 partitions rewrote each checkpoint several times, most with the same
   // entries (two fsyncs each). Every atomic write replaces the file, so its inode tells.
   TempDir d;
   auto path = d.path() / kLeaderEpochCheckpointFile;
@@ -147,6 +150,7 @@ TEST(LeaderEpochCache, PersistWritesOnlyWhenTheEntriesDifferFromTheFile) {
   };
   auto c = LeaderEpochCache::empty(path);
   ASSERT_TRUE(c->assign(1, 0).ok());
+  ASSERT_TRUE(c->persist().ok());
   auto first = inode();
   ASSERT_TRUE(c->persist().ok());
   EXPECT_EQ(inode(), first);
@@ -156,6 +160,8 @@ TEST(LeaderEpochCache, PersistWritesOnlyWhenTheEntriesDifferFromTheFile) {
   ASSERT_TRUE((*reopened)->truncate_from_end(5).ok());  // nothing starts at or after 5
   EXPECT_EQ(inode(), first);
   ASSERT_TRUE((*reopened)->assign(2, 7).ok());
+  EXPECT_EQ(inode(), first);  // in memory only
+  ASSERT_TRUE((*reopened)->persist().ok());
   EXPECT_NE(inode(), first);
   EXPECT_EQ(io::read_small_file(path).value(), "0\n2\n1 0\n2 7\n");
   // A cache with no file behind it always writes, even when empty.

@@ -70,7 +70,8 @@ bool LeaderEpochCache::assign_in_memory(int32_t epoch, int64_t start_offset) {
 }
 
 Status LeaderEpochCache::assign(int32_t epoch, int64_t start_offset) {
-  return assign_in_memory(epoch, start_offset) ? persist() : Status::OK();
+  (void)assign_in_memory(epoch, start_offset);
+  return Status::OK();
 }
 
 void LeaderEpochCache::assign_on_recovery(int32_t epoch, int64_t start_offset) {
@@ -78,26 +79,21 @@ void LeaderEpochCache::assign_on_recovery(int32_t epoch, int64_t start_offset) {
 }
 
 Status LeaderEpochCache::truncate_from_end(int64_t end_offset) {
-  size_t n = entries_.size();
   while (!entries_.empty() && entries_.back().start_offset >= end_offset) entries_.pop_back();
-  return n == entries_.size() ? Status::OK() : persist();
+  return Status::OK();
 }
 
 Status LeaderEpochCache::truncate_from_start(int64_t start_offset) {
   size_t first_kept = 0;  // the last entry starting at or before start_offset covers it
   while (first_kept + 1 < entries_.size() && entries_[first_kept + 1].start_offset <= start_offset) ++first_kept;
-  bool changed = first_kept > 0;
   entries_.erase(entries_.begin(), entries_.begin() + first_kept);
-  if (!entries_.empty() && entries_.front().start_offset < start_offset) {
-    entries_.front().start_offset = start_offset;
-    changed = true;
-  }
-  return changed ? persist() : Status::OK();
+  if (!entries_.empty() && entries_.front().start_offset < start_offset) entries_.front().start_offset = start_offset;
+  return Status::OK();
 }
 
 Status LeaderEpochCache::clear() {
   entries_.clear();
-  return persist();
+  return Status::OK();
 }
 
 Status LeaderEpochCache::persist() {

@@ -329,6 +329,8 @@ std::pair<int64_t, int64_t> Log::max_timestamp_and_offset() const {
 }
 
 Status Log::flush() {
+  // The epochs first: data below the recovery point is never scanned again by recovery.
+  if (auto s = epochs_->persist(); !s.ok()) return s;
   for (auto& [base, seg] : segments_) {
     if (auto s = seg->flush(); !s.ok()) return s;  // a no-op for segments with nothing unsynced
   }

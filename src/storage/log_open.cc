@@ -142,8 +142,10 @@ Status Log::load(int64_t recovery_point, int64_t log_start_offset, int64_t now_m
   recovery_point_ = leo;
   if (auto s = epochs_->truncate_from_end(leo); !s.ok()) return s;
   if (auto s = epochs_->truncate_from_start(log_start_offset_); !s.ok()) return s;
+  // The recovery point is now the log end: the file must match what was just rebuilt (a no-op
+  // when it does).
+  if (auto s = epochs_->persist(); !s.ok()) return s;
   if (recovered_any) {
-    if (auto s = epochs_->persist(); !s.ok()) return s;
     GLOG_INFO("{}: recovered {} segment(s), {} bytes scanned, {} bytes truncated; log end offset {}", dir_.string(),
               open_stats_.segments_recovered, open_stats_.bytes_scanned, open_stats_.bytes_truncated, leo);
   }

@@ -626,5 +626,33 @@ TEST(Log, TruncationAtTheEndStillDropsEpochsThatStartThere) {
   EXPECT_EQ(log->epochs().latest()->epoch, 1);
 }
 
+TEST(Log, EpochsReachTheFileBeforeTheRecoveryPointPassesTheirData) {
+  // Epoch changes stay in memory until a flush (or close): a flush writes them before it moves
+  // the recovery point, because recovery never rescans the data below it.
+  TempDir d;
+  auto dir = d.path() / "t-0";
+  auto epochs_on_disk = [&] {
+    auto c = LeaderEpochCache::open(dir / kLeaderEpochCheckpointFile);
+    GREGOR_ASSERT(c.ok());
+    return (*c)->entries();
+  };
+  auto log = open_log(dir);
+  ASSERT_TRUE(log->assign_epoch(3, 0).ok());  // became leader of epoch 3: in memory only
+  EXPECT_EQ(epochs_on_disk(), std::vector<EpochEntry>{});
+  while (log->segment_bases().size() < 3) ASSERT_TRUE(log->append(batch(20, 100, 100), 3, 1000).ok());
+  ASSERT_TRUE(log->append(batch(20, 100, 100), 5, 1000).ok());
+  const int64_t epoch5_start = log->epochs().latest()->start_offset;
+  ASSERT_TRUE(log->flush().ok());
+  EXPECT_EQ(log->recovery_point(), log->log_end_offset());
+  EXPECT_EQ(epochs_on_disk(), (std::vector<EpochEntry>{{3, 0}, {5, epoch5_start}}));
+  ASSERT_TRUE(log->assign_epoch(7, log->log_end_offset()).ok());  // a leader that wrote nothing yet
+  // kill -9, restarted with the recovery point the checkpoint holds: only the last segment is
+  // scanned, and the epochs of the flushed data come from the file.
+  const int64_t rp = log->recovery_point();
+  log.reset();
+  log = open_log(dir, small_config(), rp);
+  EXPECT_EQ(log->epochs().entries(), (std::vector<EpochEntry>{{3, 0}, {5, epoch5_start}}));
+}
+
 }  // namespace
 }  // namespace gregor::storage
