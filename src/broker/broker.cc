@@ -161,30 +161,28 @@ void Broker::install_image(ShardState& st, metadata::ImagePtr image) {
     const auto& topic = *fresh[i].topic;
     const auto& info = topic.partitions[size_t(idx)];
     auto key = key_of(name, idx);
-    {
-      auto& log = logs[i];
-      if (!log.ok()) {
-        GLOG_ERROR("cannot open partition {}: {}", key, log.error().message);
-        continue;
-      }
-      auto part = std::make_unique<Partition>();
-      part->topic = name;
-      part->index = idx;
-      part->topic_id = topic.id;
-      part->log = std::move(*log);
-      part->leader_epoch = -1;  // apply_replica_role below sets the role from the image
-      if (auto it = high_watermarks_.find(key); it != high_watermarks_.end())
-        part->set_high_watermark(std::min(it->second, part->log->log_end_offset()));
-      auto meta_path = part->log->dir() / "partition.metadata";
-      if (!std::filesystem::exists(meta_path)) {
-        if (auto s = io::write_file_atomic(meta_path, fmt::format("version: 0\ntopic_id: {}\n", topic.id.to_string()));
-            !s.ok())
-          GLOG_WARN("partition.metadata for {}: {}", key, s.error().message);
-      }
-      auto& placed = st.partitions[{name, idx}];
-      placed = std::move(part);
-      apply_replica_role(st, *placed, info, topic);
+    auto& log = logs[i];
+    if (!log.ok()) {
+      GLOG_ERROR("cannot open partition {}: {}", key, log.error().message);
+      continue;
     }
+    auto part = std::make_unique<Partition>();
+    part->topic = name;
+    part->index = idx;
+    part->topic_id = topic.id;
+    part->log = std::move(*log);
+    part->leader_epoch = -1;  // apply_replica_role below sets the role from the image
+    if (auto it = high_watermarks_.find(key); it != high_watermarks_.end())
+      part->set_high_watermark(std::min(it->second, part->log->log_end_offset()));
+    auto meta_path = part->log->dir() / "partition.metadata";
+    if (!std::filesystem::exists(meta_path)) {
+      if (auto s = io::write_file_atomic(meta_path, fmt::format("version: 0\ntopic_id: {}\n", topic.id.to_string()));
+          !s.ok())
+        GLOG_WARN("partition.metadata for {}: {}", key, s.error().message);
+    }
+    auto& placed = st.partitions[{name, idx}];
+    placed = std::move(part);
+    apply_replica_role(st, *placed, info, topic);
   }
 }
 

@@ -57,8 +57,7 @@ void Broker::apply_replica_role(ShardState& st, Partition& p, const metadata::Pa
       // Become leader: record where this epoch starts, then track the followers.
       if (p.leader_state) resign_leadership(p, kNotLeaderOrFollower);
       int64_t leo = p.log->log_end_offset();
-      if (auto s = p.log->assign_epoch(info.leader_epoch, leo); !s.ok())
-        GLOG_WARN("{}-{}: leader-epoch-checkpoint: {}", p.topic, p.index, s.error().message);
+      p.log->assign_epoch(info.leader_epoch, leo);
       int64_t epoch_start = leo;
       for (const auto& e : p.log->epochs().entries())
         if (e.epoch == info.leader_epoch) epoch_start = e.start_offset;

@@ -62,39 +62,24 @@ std::optional<EpochEntry> LeaderEpochCache::latest() const {
   return entries_.back();
 }
 
-bool LeaderEpochCache::assign_in_memory(int32_t epoch, int64_t start_offset) {
-  if (epoch < 0 || (!entries_.empty() && epoch <= entries_.back().epoch)) return false;
+void LeaderEpochCache::assign(int32_t epoch, int64_t start_offset) {
+  if (epoch < 0 || (!entries_.empty() && epoch <= entries_.back().epoch)) return;
   while (!entries_.empty() && entries_.back().start_offset >= start_offset) entries_.pop_back();
   entries_.push_back({epoch, start_offset});
-  return true;
 }
 
-Status LeaderEpochCache::assign(int32_t epoch, int64_t start_offset) {
-  (void)assign_in_memory(epoch, start_offset);
-  return Status::OK();
-}
-
-void LeaderEpochCache::assign_on_recovery(int32_t epoch, int64_t start_offset) {
-  (void)assign_in_memory(epoch, start_offset);
-}
-
-Status LeaderEpochCache::truncate_from_end(int64_t end_offset) {
+void LeaderEpochCache::truncate_from_end(int64_t end_offset) {
   while (!entries_.empty() && entries_.back().start_offset >= end_offset) entries_.pop_back();
-  return Status::OK();
 }
 
-Status LeaderEpochCache::truncate_from_start(int64_t start_offset) {
+void LeaderEpochCache::truncate_from_start(int64_t start_offset) {
   size_t first_kept = 0;  // the last entry starting at or before start_offset covers it
   while (first_kept + 1 < entries_.size() && entries_[first_kept + 1].start_offset <= start_offset) ++first_kept;
   entries_.erase(entries_.begin(), entries_.begin() + first_kept);
   if (!entries_.empty() && entries_.front().start_offset < start_offset) entries_.front().start_offset = start_offset;
-  return Status::OK();
 }
 
-Status LeaderEpochCache::clear() {
-  entries_.clear();
-  return Status::OK();
-}
+void LeaderEpochCache::clear() { entries_.clear(); }
 
 Status LeaderEpochCache::persist() {
   // Each write is an fsync of the file and of its dir: a partition's open and close would

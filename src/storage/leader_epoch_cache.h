@@ -43,17 +43,15 @@ class LeaderEpochCache {
   const std::vector<EpochEntry>& entries() const { return entries_; }
   std::optional<EpochEntry> latest() const;
 
-  // Records that epoch starts at start_offset (in memory). No-op unless epoch is higher than
-  // the latest; entries starting at or after start_offset are replaced (a rewritten tail).
-  Status assign(int32_t epoch, int64_t start_offset);
-  // As assign (recovery, scanning batches).
-  void assign_on_recovery(int32_t epoch, int64_t start_offset);
+  // Records that epoch starts at start_offset. No-op unless epoch is higher than the latest;
+  // entries starting at or after start_offset are replaced (a rewritten tail).
+  void assign(int32_t epoch, int64_t start_offset);
   // Drops entries that start at or after end_offset (log truncated to end_offset).
-  Status truncate_from_end(int64_t end_offset);
+  void truncate_from_end(int64_t end_offset);
   // Log start moved to start_offset: drops entries wholly before it and moves the start of
   // the entry covering it up to start_offset.
-  Status truncate_from_start(int64_t start_offset);
-  Status clear();
+  void truncate_from_start(int64_t start_offset);
+  void clear();
   // Writes the file (atomically, durably) unless it already holds exactly these entries.
   // Until then the file may hold an earlier state.
   Status persist();
@@ -65,7 +63,6 @@ class LeaderEpochCache {
 
  private:
   explicit LeaderEpochCache(std::filesystem::path path) : path_(std::move(path)) {}
-  bool assign_in_memory(int32_t epoch, int64_t start_offset);
   std::filesystem::path path_;
   std::vector<EpochEntry> entries_;
   std::optional<std::vector<EpochEntry>> on_disk_;  // what the file holds, when known

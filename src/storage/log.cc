@@ -217,12 +217,7 @@ Result<AppendInfo> Log::append_replicated(ByteView records, int64_t now_ms) {
   Bytes buf(records.begin(), records.end());
   // Epoch starts come from each batch, not only the largest one.
   model::BatchIterator epochs_it(buf);
-  while (auto b = epochs_it.next()) {
-    auto latest = epochs_->latest();
-    if (b->header.partition_leader_epoch >= 0 && (!latest || b->header.partition_leader_epoch > latest->epoch)) {
-      if (auto s = epochs_->assign(b->header.partition_leader_epoch, b->header.base_offset); !s.ok()) return s.error();
-    }
-  }
+  while (auto b = epochs_it.next()) epochs_->assign(b->header.partition_leader_epoch, b->header.base_offset);
   if (auto s = write(buf, now_ms, info, -1); !s.ok()) return s.error();
   if (auto s = apply_producer_update(std::move(update)); !s.ok()) return s.error();
   return info;
@@ -260,12 +255,7 @@ Status Log::write(Bytes& buf, int64_t now_ms, AppendInfo& info, int32_t leader_e
     segments_.emplace(info.first_offset, std::move(*seg));
   }
   if (auto s = active().append(buf); !s.ok()) return s;
-  if (leader_epoch >= 0) {
-    auto latest = epochs_->latest();
-    if (!latest || leader_epoch > latest->epoch) {
-      if (auto s = epochs_->assign(leader_epoch, info.first_offset); !s.ok()) return s;
-    }
-  }
+  epochs_->assign(leader_epoch, info.first_offset);
   unflushed_messages_ += info.record_count;
   return Status::OK();
 }
@@ -379,7 +369,7 @@ Status Log::delete_oldest(size_t n, int64_t now_ms) {
   }
   log_start_offset_ = std::max(log_start_offset_, segments_.begin()->first);
   recovery_point_ = std::max(recovery_point_, log_start_offset_);
-  if (auto s = epochs_->truncate_from_start(log_start_offset_); !s.ok()) return s;
+  epochs_->truncate_from_start(log_start_offset_);
   const int64_t first_base = segments_.begin()->first;
   std::erase_if(aborted_, [&](const AbortedTxn& a) { return a.last_offset < first_base; });
   remove_snapshots_outside(first_base, log_end_offset());
@@ -414,7 +404,7 @@ Status Log::advance_log_start_offset(int64_t offset) {
   if (offset <= log_start_offset_) return Status::OK();
   log_start_offset_ = offset;
   recovery_point_ = std::max(recovery_point_, std::min(offset, log_end_offset()));
-  if (auto s = epochs_->truncate_from_start(offset); !s.ok()) return s;
+  epochs_->truncate_from_start(offset);
   size_t n = 0;
   for (auto it = segments_.begin(); std::next(it) != segments_.end() && std::next(it)->first <= offset; ++it) ++n;
   return delete_oldest(n, -1);
@@ -426,7 +416,8 @@ Status Log::truncate_to(int64_t offset) {
     // No data to drop, but as Kafka's UnifiedLog.truncateTo the epoch cache is still cut at the
     // LEO: a replica that led an epoch and wrote nothing in it keeps that epoch's entry (start
     // = LEO), would send it as its last fetched epoch and be told to truncate here forever.
-    return epochs_->truncate_from_end(log_end_offset());
+    epochs_->truncate_from_end(log_end_offset());
+    return Status::OK();
   }
   if (offset < log_start_offset_ || offset <= segments_.begin()->first) return truncate_fully_and_start_at(offset);
   while (segments_.rbegin()->first >= offset) {
@@ -438,7 +429,7 @@ Status Log::truncate_to(int64_t offset) {
   int64_t leo = log_end_offset();
   recovery_point_ = std::min(recovery_point_, leo);
   log_start_offset_ = std::min(log_start_offset_, leo);
-  if (auto s = epochs_->truncate_from_end(leo); !s.ok()) return s;
+  epochs_->truncate_from_end(leo);
   std::erase_if(aborted_, [&](const AbortedTxn& a) { return a.last_offset >= leo; });
   if (auto s = rewrite_txn_indexes(active().base_offset()); !s.ok()) return s;
   if (auto s = load_producer_state(false); !s.ok()) return s;
@@ -459,7 +450,7 @@ Status Log::truncate_fully_and_start_at(int64_t offset) {
   log_start_offset_ = offset;
   recovery_point_ = offset;
   unflushed_messages_ = 0;
-  if (auto s = epochs_->clear(); !s.ok()) return s;
+  epochs_->clear();
   aborted_.clear();
   remove_snapshots_outside(offset + 1, offset);  // none is valid for the new log
   producers_.clear();

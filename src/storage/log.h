@@ -153,7 +153,7 @@ class Log {
   Status truncate_to(int64_t offset);
   // Removes everything and restarts the log at offset (follower far behind the leader).
   Status truncate_fully_and_start_at(int64_t offset);
-  Status assign_epoch(int32_t epoch, int64_t start_offset) { return epochs_->assign(epoch, start_offset); }
+  void assign_epoch(int32_t epoch, int64_t start_offset) { epochs_->assign(epoch, start_offset); }
   void set_config(const LogConfig& cfg);
   // Flushes, seals indexes, writes the clean-shutdown marker. The Log must not be used after.
   Status close();

@@ -81,9 +81,7 @@ Status Log::load(int64_t recovery_point, int64_t log_start_offset, int64_t now_m
     auto seg = Segment::create(dir_, start, cfg_, now_ms);
     if (!seg.ok()) return seg.error();
     segments_.emplace(start, std::move(*seg));
-    if (!epochs_->entries().empty()) {
-      if (auto s = epochs_->clear(); !s.ok()) return s;
-    }
+    epochs_->clear();
   } else {
     for (int64_t b : bases) {
       auto seg = Segment::open(dir_, b, cfg_, now_ms);
@@ -140,8 +138,8 @@ Status Log::load(int64_t recovery_point, int64_t log_start_offset, int64_t now_m
   }
   log_start_offset_ = std::max(log_start_offset, segments_.begin()->first);
   recovery_point_ = leo;
-  if (auto s = epochs_->truncate_from_end(leo); !s.ok()) return s;
-  if (auto s = epochs_->truncate_from_start(log_start_offset_); !s.ok()) return s;
+  epochs_->truncate_from_end(leo);
+  epochs_->truncate_from_start(log_start_offset_);
   // The recovery point is now the log end: the file must match what was just rebuilt (a no-op
   // when it does).
   if (auto s = epochs_->persist(); !s.ok()) return s;

@@ -135,7 +135,7 @@ Result<RecoveryStats> Segment::recover(LeaderEpochCache* epochs, bool sealed, in
       since_entry = 0;
     }
     since_entry += b->size;
-    if (epochs && h.partition_leader_epoch >= 0) epochs->assign_on_recovery(h.partition_leader_epoch, h.base_offset);
+    if (epochs && h.partition_leader_epoch >= 0) epochs->assign(h.partition_leader_epoch, h.base_offset);
     expected = h.last_offset() + 1;
     valid = b->position + b->size;
     ++stats.batches;

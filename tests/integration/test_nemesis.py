@@ -15,6 +15,7 @@ faults by kind, acknowledged records, the checker's counts, the longest time any
 without an acknowledgement, and the time from the last fault to every ISR of 3."""
 import json
 import os
+from collections import Counter
 import random
 import signal
 import subprocess
@@ -65,8 +66,9 @@ class Reader:
         self.c.close()
 
 
-def quorum_leader(c, exclude=()):
-    nodes = ",".join(n.bootstrap for n in c.nodes if n.running() and n.node_id not in exclude)
+def quorum_leader(c):
+    """The active controller's node id as `gregor cluster describe` reports it, or -1."""
+    nodes = ",".join(n.bootstrap for n in c.nodes if n.running())
     out = subprocess.run([GREGOR_BIN, "cluster", "describe", "--bootstrap-server", nodes, "--output", "json",
                           "--timeout-ms", "5000"], capture_output=True, text=True, timeout=20)
     if out.returncode != 0:
@@ -174,9 +176,7 @@ def test_nemesis_schedule_of_kills_pauses_and_cuts_loses_nothing(tmp_path):
     assert not fatal, f"the idempotent producer hit a fatal error: {fatal}"
     report = history_checker.check(w.history, final)
     gap, gap_part, gap_at = longest_gap(w.acked_at, t_start, t_end)
-    kinds = {}
-    for _, kind, _, _ in schedule:
-        kinds[kind] = kinds.get(kind, 0) + 1
+    kinds = dict(Counter(kind for _, kind, _, _ in schedule))
     print(f"nemesis: {len(schedule)} faults {kinds}; {report.summary()}; reader polled {reader.read} records")
     print(f"nemesis: longest unavailability {gap:.2f} s (partition {gap_part}, from {gap_at - t_start:.1f} s); "
           f"every ISR back to 3 {isr_healed:.1f} s after the last fault")
